@@ -1,0 +1,942 @@
+//! The object catalog: one declarative entry per foreign table. Everything object-specific
+//! (endpoints, list shape, columns, derived values, pushable and required quals) lives here;
+//! the planner, pager and projection are generic over it.
+
+use crate::model::PgType::{self, *};
+
+/// How an endpoint pages, and so how its response is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// `limit`/`offset`. With `paginated`, send `paginated=true` (bare array → envelope with
+    /// `total_count`); without it the endpoint answers an envelope anyway.
+    Offset { paginated: bool },
+    /// `GET /users`: bare array, no total; `starting_after=<last id>` cursor paging.
+    Cursor,
+    /// No paging parameters at all (`/blocklist_identifiers`, `/domains`): one request.
+    Unpaged,
+    /// A single object, not a list.
+    Single,
+}
+
+/// How a qual on a column becomes a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    /// `col = x` / `col IN (…)` → repeated `param=x` (at most `max` per request).
+    Values { max: usize },
+    /// `col = x` only. `allowed` restricts values the endpoint accepts (others → not pushed).
+    One {
+        allowed: Option<&'static [&'static str]>,
+    },
+    /// `col = true/false`.
+    Bool,
+    /// `col > / >= t` → `param=<ms>` (sent one millisecond early: a superset either way).
+    After,
+    /// `col < / <= t` → `param=<ms>` (sent one millisecond late).
+    Before,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Filter {
+    pub column: &'static str,
+    pub param: &'static str,
+    pub kind: FilterKind,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    /// Path under the API base; `{}` is replaced by a percent-encoded qual value.
+    pub path: &'static str,
+    pub paging: Paging,
+    pub filters: &'static [Filter],
+}
+
+/// An endpoint chosen when the query pins `column` (`=` or `IN`): one request per value.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub column: &'static str,
+    pub endpoint: Endpoint,
+}
+
+/// Where a column's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Src {
+    /// The top-level field with the column's own name.
+    Field,
+    /// A nested field.
+    Path(&'static [&'static str]),
+    /// The element of `list` whose `id` equals the object's `id_field`, its `value` field.
+    Primary {
+        id_field: &'static str,
+        list: &'static str,
+        value: &'static str,
+    },
+    /// The element of `list` whose `value` matched the WHERE clause on this column
+    /// (case-insensitively), else the primary one: keeps `WHERE email_address = x` true for a
+    /// user whose secondary address is x.
+    Matched {
+        id_field: &'static str,
+        list: &'static str,
+        value: &'static str,
+    },
+    /// The value of the route's qual (objects that do not carry their parent's id).
+    RouteValue,
+    /// The first of these that is not NULL.
+    Any(&'static [Src]),
+    /// The whole object.
+    Attrs,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    pub name: &'static str,
+    pub ty: PgType,
+    pub src: Src,
+}
+
+#[derive(Debug)]
+pub struct Object {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// The instance-wide list; None when a route is required.
+    pub list: Option<Endpoint>,
+    /// `GET /<path>/{id}` for `id = x` (404 → no row).
+    pub by_id: Option<&'static str>,
+    /// Tried in order before the list; the first whose column is pinned wins.
+    pub routes: &'static [Route],
+    /// Extra parameters sent when a column is referenced: (column, param, value).
+    pub column_params: &'static [(&'static str, &'static str, &'static str)],
+    /// Parameters always sent to the list endpoint.
+    pub list_params: &'static [(&'static str, &'static str)],
+    /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
+    pub columns: &'static [Col],
+    /// One-line description for docs and errors.
+    pub about: &'static str,
+}
+
+impl Object {
+    /// The route that must be used (objects with no instance-wide list).
+    pub fn required_route(&self) -> Option<&'static Route> {
+        if self.list.is_none() {
+            self.routes.first()
+        } else {
+            None
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&'static Col> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+const fn c(name: &'static str, ty: PgType) -> Col {
+    Col {
+        name,
+        ty,
+        src: Field,
+    }
+}
+
+const fn d(name: &'static str, ty: PgType, src: Src) -> Col {
+    Col { name, ty, src }
+}
+
+use Src::Field;
+
+const fn values(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        column,
+        param,
+        kind: FilterKind::Values { max: 100 },
+    }
+}
+
+const fn one(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        column,
+        param,
+        kind: FilterKind::One { allowed: None },
+    }
+}
+
+const fn one_of(
+    column: &'static str,
+    param: &'static str,
+    allowed: &'static [&'static str],
+) -> Filter {
+    Filter {
+        column,
+        param,
+        kind: FilterKind::One {
+            allowed: Some(allowed),
+        },
+    }
+}
+
+const fn after(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        column,
+        param,
+        kind: FilterKind::After,
+    }
+}
+
+const fn before(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        column,
+        param,
+        kind: FilterKind::Before,
+    }
+}
+
+const OFFSET: Paging = Paging::Offset { paginated: false };
+const PAGINATED: Paging = Paging::Offset { paginated: true };
+
+const fn list(path: &'static str, paging: Paging, filters: &'static [Filter]) -> Option<Endpoint> {
+    Some(Endpoint {
+        path,
+        paging,
+        filters,
+    })
+}
+
+const INVITATION_STATUS: &[&str] = &["pending", "accepted", "revoked", "expired"];
+
+const USER_FILTERS: &[Filter] = &[
+    values("id", "user_id"),
+    values("email_address", "email_address"),
+    values("primary_email_address", "email_address"),
+    values("phone_number", "phone_number"),
+    values("primary_phone_number", "phone_number"),
+    values("external_id", "external_id"),
+    values("username", "username"),
+    Filter {
+        column: "banned",
+        param: "banned",
+        kind: FilterKind::Bool,
+    },
+    after("created_at", "created_at_after"),
+    before("created_at", "created_at_before"),
+    after("last_active_at", "last_active_at_after"),
+    before("last_active_at", "last_active_at_before"),
+    after("last_sign_in_at", "last_sign_in_at_after"),
+    before("last_sign_in_at", "last_sign_in_at_before"),
+];
+
+const SUBSCRIPTION_COLUMNS_TAIL: [Col; 11] = [
+    c("id", Text),
+    c("status", Text),
+    c("payer_id", Text),
+    c("active_at", Timestamptz),
+    c("past_due_at", Timestamptz),
+    c("eligible_for_free_trial", Bool),
+    c("subscription_items", Jsonb),
+    c("next_payment", Jsonb),
+    c("instance_id", Text),
+    c("created_at", Timestamptz),
+    c("updated_at", Timestamptz),
+];
+
+const fn subscription_columns(owner: &'static str) -> [Col; 12] {
+    let t = SUBSCRIPTION_COLUMNS_TAIL;
+    [
+        d(owner, Text, Src::RouteValue),
+        t[0],
+        t[1],
+        t[2],
+        t[3],
+        t[4],
+        t[5],
+        t[6],
+        t[7],
+        t[8],
+        t[9],
+        t[10],
+    ]
+}
+
+const USER_SUBSCRIPTION_COLUMNS: [Col; 12] = subscription_columns("user_id");
+const ORG_SUBSCRIPTION_COLUMNS: [Col; 12] = subscription_columns("organization_id");
+
+pub static OBJECTS: &[Object] = &[
+    Object {
+        name: "allowlist_identifiers",
+        aliases: &[],
+        list: list("/allowlist_identifiers", PAGINATED, &[]),
+        by_id: None,
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "identifiers allowed to sign up",
+        columns: &[
+            c("id", Text),
+            c("identifier", Text),
+            c("identifier_type", Text),
+            c("invitation_id", Text),
+            c("instance_id", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "blocklist_identifiers",
+        aliases: &[],
+        list: list("/blocklist_identifiers", Paging::Unpaged, &[]),
+        by_id: None,
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "identifiers blocked from signing up",
+        columns: &[
+            c("id", Text),
+            c("identifier", Text),
+            c("identifier_type", Text),
+            c("instance_id", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "domains",
+        aliases: &[],
+        list: list("/domains", Paging::Unpaged, &[]),
+        by_id: None,
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "the instance's primary and satellite domains",
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("is_satellite", Bool),
+            c("frontend_api_url", Text),
+            c("accounts_portal_url", Text),
+            c("proxy_url", Text),
+            c("development_origin", Text),
+            c("cname_targets", Jsonb),
+        ],
+    },
+    Object {
+        name: "invitations",
+        aliases: &[],
+        list: list(
+            "/invitations",
+            PAGINATED,
+            &[
+                one_of("status", "status", INVITATION_STATUS),
+                one("id", "query"),
+                one("email_address", "query"),
+            ],
+        ),
+        by_id: None,
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "application invitations (Clerk lists revoked ones only with status = 'revoked')",
+        columns: &[
+            c("id", Text),
+            c("email_address", Text),
+            c("status", Text),
+            c("revoked", Bool),
+            c("url", Text),
+            c("public_metadata", Jsonb),
+            c("expires_at", Timestamptz),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "jwt_templates",
+        aliases: &[],
+        list: list("/jwt_templates", PAGINATED, &[]),
+        by_id: Some("/jwt_templates/{}"),
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "JWT templates",
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("claims", Jsonb),
+            c("lifetime", Integer),
+            c("allowed_clock_skew", Integer),
+            c("custom_signing_key", Bool),
+            c("signing_algorithm", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "oauth_applications",
+        aliases: &[],
+        list: list(
+            "/oauth_applications",
+            OFFSET,
+            &[one("client_id", "name_query")],
+        ),
+        by_id: Some("/oauth_applications/{}"),
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "OAuth applications (Clerk as identity provider)",
+        columns: &[
+            c("id", Text),
+            c("instance_id", Text),
+            c("name", Text),
+            c("client_id", Text),
+            c("client_uri", Text),
+            c("client_image_url", Text),
+            c("public", Bool),
+            c("dynamically_registered", Bool),
+            c("consent_screen_enabled", Bool),
+            c("pkce_required", Bool),
+            c("scopes", Text),
+            c("redirect_uris", Jsonb),
+            c("authorize_url", Text),
+            c("token_fetch_url", Text),
+            c("user_info_url", Text),
+            c("discovery_url", Text),
+            c("token_introspection_url", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "organizations",
+        aliases: &[],
+        list: list("/organizations", OFFSET, &[values("id", "organization_id")]),
+        by_id: Some("/organizations/{}"),
+        routes: &[],
+        column_params: &[("members_count", "include_members_count", "true")],
+        list_params: &[],
+        about: "organizations",
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("slug", Text),
+            c("image_url", Text),
+            c("has_image", Bool),
+            c("members_count", Integer),
+            c("pending_invitations_count", Integer),
+            c("max_allowed_memberships", Integer),
+            c("admin_delete_enabled", Bool),
+            c("public_metadata", Jsonb),
+            c("private_metadata", Jsonb),
+            c("created_by", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+            c("last_active_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "organization_invitations",
+        aliases: &[],
+        list: list(
+            "/organization_invitations",
+            OFFSET,
+            &[
+                one_of("status", "status", INVITATION_STATUS),
+                one("email_address", "query"),
+            ],
+        ),
+        by_id: None,
+        routes: &[Route {
+            column: "organization_id",
+            endpoint: Endpoint {
+                path: "/organizations/{}/invitations",
+                paging: OFFSET,
+                filters: &[
+                    one_of("status", "status", INVITATION_STATUS),
+                    one("email_address", "email_address"),
+                ],
+            },
+        }],
+        column_params: &[],
+        list_params: &[],
+        about: "invitations to join an organization",
+        columns: &[
+            c("id", Text),
+            d(
+                "organization_id",
+                Text,
+                Src::Any(&[
+                    Field,
+                    Src::Path(&["public_organization_data", "id"]),
+                    Src::RouteValue,
+                ]),
+            ),
+            c("email_address", Text),
+            c("role", Text),
+            c("role_name", Text),
+            c("status", Text),
+            c("inviter_id", Text),
+            c("url", Text),
+            c("public_metadata", Jsonb),
+            c("private_metadata", Jsonb),
+            c("public_organization_data", Jsonb),
+            c("expires_at", Timestamptz),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "organization_memberships",
+        aliases: &[],
+        list: list("/organization_memberships", OFFSET, &[]),
+        by_id: None,
+        routes: &[
+            Route {
+                column: "organization_id",
+                endpoint: Endpoint {
+                    path: "/organizations/{}/memberships",
+                    paging: OFFSET,
+                    filters: &[values("user_id", "user_id")],
+                },
+            },
+            Route {
+                column: "user_id",
+                endpoint: Endpoint {
+                    path: "/users/{}/organization_memberships",
+                    paging: OFFSET,
+                    filters: &[],
+                },
+            },
+        ],
+        column_params: &[],
+        list_params: &[],
+        about: "who belongs to which organization, with what role",
+        columns: &[
+            c("id", Text),
+            d(
+                "organization_id",
+                Text,
+                Src::Any(&[Src::Path(&["organization", "id"]), Src::RouteValue]),
+            ),
+            d("user_id", Text, Src::Path(&["public_user_data", "user_id"])),
+            c("role", Text),
+            c("role_name", Text),
+            c("permissions", Jsonb),
+            c("public_metadata", Jsonb),
+            c("private_metadata", Jsonb),
+            c("public_user_data", Jsonb),
+            c("organization", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "redirect_urls",
+        aliases: &[],
+        list: list("/redirect_urls", PAGINATED, &[]),
+        by_id: Some("/redirect_urls/{}"),
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "allowed redirect URLs",
+        columns: &[
+            c("id", Text),
+            c("url", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "saml_connections",
+        aliases: &[],
+        list: list(
+            "/saml_connections",
+            OFFSET,
+            &[values("organization_id", "organization_id")],
+        ),
+        by_id: Some("/saml_connections/{}"),
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "SAML connections (deprecated by Clerk in favour of enterprise connections)",
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("domain", Text),
+            c("domains", Jsonb),
+            c("organization_id", Text),
+            c("provider", Text),
+            c("active", Bool),
+            c("user_count", Integer),
+            c("idp_entity_id", Text),
+            c("idp_sso_url", Text),
+            c("idp_metadata_url", Text),
+            c("idp_certificate_expires_at", Timestamptz),
+            c("acs_url", Text),
+            c("sp_entity_id", Text),
+            c("sp_metadata_url", Text),
+            c("sync_user_attributes", Bool),
+            c("allow_subdomains", Bool),
+            c("allow_idp_initiated", Bool),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "users",
+        aliases: &[],
+        list: list("/users", Paging::Cursor, USER_FILTERS),
+        by_id: Some("/users/{}"),
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "users, with their primary email address and phone number flattened",
+        columns: &[
+            c("id", Text),
+            c("external_id", Text),
+            d(
+                "primary_email_address",
+                Text,
+                Src::Primary {
+                    id_field: "primary_email_address_id",
+                    list: "email_addresses",
+                    value: "email_address",
+                },
+            ),
+            d(
+                "email_address",
+                Text,
+                Src::Matched {
+                    id_field: "primary_email_address_id",
+                    list: "email_addresses",
+                    value: "email_address",
+                },
+            ),
+            d(
+                "primary_phone_number",
+                Text,
+                Src::Primary {
+                    id_field: "primary_phone_number_id",
+                    list: "phone_numbers",
+                    value: "phone_number",
+                },
+            ),
+            d(
+                "phone_number",
+                Text,
+                Src::Matched {
+                    id_field: "primary_phone_number_id",
+                    list: "phone_numbers",
+                    value: "phone_number",
+                },
+            ),
+            c("username", Text),
+            c("first_name", Text),
+            c("last_name", Text),
+            c("image_url", Text),
+            c("has_image", Bool),
+            c("primary_email_address_id", Text),
+            c("primary_phone_number_id", Text),
+            c("primary_web3_wallet_id", Text),
+            c("email_addresses", Jsonb),
+            c("phone_numbers", Jsonb),
+            c("web3_wallets", Jsonb),
+            c("external_accounts", Jsonb),
+            c("public_metadata", Jsonb),
+            c("private_metadata", Jsonb),
+            c("unsafe_metadata", Jsonb),
+            c("password_enabled", Bool),
+            c("two_factor_enabled", Bool),
+            c("totp_enabled", Bool),
+            c("backup_code_enabled", Bool),
+            c("banned", Bool),
+            c("locked", Bool),
+            c("locale", Text),
+            c("last_sign_in_at", Timestamptz),
+            c("last_active_at", Timestamptz),
+            c("legal_accepted_at", Timestamptz),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "billing_plans",
+        aliases: &["billing/plans"],
+        list: list(
+            "/billing/plans",
+            PAGINATED,
+            &[one_of("for_payer_type", "payer_type", &["user", "org"])],
+        ),
+        by_id: None,
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "billing plans (fees are Money objects; fee_amount is in cents)",
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("slug", Text),
+            c("description", Text),
+            c("for_payer_type", Text),
+            c("is_default", Bool),
+            c("is_recurring", Bool),
+            c("publicly_visible", Bool),
+            c("has_base_fee", Bool),
+            d("fee_amount", BigInt, Src::Path(&["fee", "amount"])),
+            d("fee_currency", Text, Src::Path(&["fee", "currency"])),
+            c("fee", Jsonb),
+            c("annual_monthly_fee", Jsonb),
+            c("annual_fee", Jsonb),
+            c("free_trial_enabled", Bool),
+            c("free_trial_days", BigInt),
+            c("features", Jsonb),
+            c("avatar_url", Text),
+            c("product_id", Text),
+        ],
+    },
+    Object {
+        name: "billing_subscription_items",
+        aliases: &["billing/subscription_items"],
+        list: list(
+            "/billing/subscription_items",
+            PAGINATED,
+            &[
+                one_of(
+                    "status",
+                    "status",
+                    &["active", "ended", "past_due", "upcoming"],
+                ),
+                one("plan_id", "plan_id"),
+            ],
+        ),
+        by_id: None,
+        routes: &[],
+        column_params: &[],
+        // Clerk hides free-plan items by default; a table should show every row.
+        list_params: &[("include_free", "true")],
+        about: "subscription items of users and organizations, free plans included",
+        columns: &[
+            c("id", Text),
+            c("status", Text),
+            c("plan_id", Text),
+            c("price_id", Text),
+            c("plan_period", Text),
+            c("payer_id", Text),
+            d("user_id", Text, Src::Path(&["payer", "user_id"])),
+            d(
+                "organization_id",
+                Text,
+                Src::Path(&["payer", "organization_id"]),
+            ),
+            c("is_free_trial", Bool),
+            c("period_start", Timestamptz),
+            c("period_end", Timestamptz),
+            c("proration_date", Date),
+            c("canceled_at", Timestamptz),
+            c("past_due_at", Timestamptz),
+            c("ended_at", Timestamptz),
+            c("plan", Jsonb),
+            c("payer", Jsonb),
+            c("lifetime_paid", Jsonb),
+            c("next_payment", Jsonb),
+            c("instance_id", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "billing_statements",
+        aliases: &["billing/statements"],
+        list: list("/billing/statements", PAGINATED, &[]),
+        by_id: Some("/billing/statements/{}"),
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        about: "billing statements (timestamp is the creation time)",
+        columns: &[
+            c("id", Text),
+            c("status", Text),
+            c("timestamp", Timestamptz),
+            d("payer_id", Text, Src::Path(&["payer", "id"])),
+            d("user_id", Text, Src::Path(&["payer", "user_id"])),
+            d(
+                "organization_id",
+                Text,
+                Src::Path(&["payer", "organization_id"]),
+            ),
+            d(
+                "grand_total_amount",
+                BigInt,
+                Src::Path(&["totals", "grand_total", "amount"]),
+            ),
+            d(
+                "currency",
+                Text,
+                Src::Path(&["totals", "grand_total", "currency"]),
+            ),
+            c("payer", Jsonb),
+            c("totals", Jsonb),
+            c("groups", Jsonb),
+            c("instance_id", Text),
+        ],
+    },
+    Object {
+        name: "billing_payment_attempts",
+        aliases: &[
+            "billing/statements/payment_attempts",
+            "billing/payment_attempts",
+        ],
+        list: None,
+        by_id: None,
+        routes: &[Route {
+            column: "statement_id",
+            endpoint: Endpoint {
+                path: "/billing/statements/{}/payment_attempts",
+                paging: PAGINATED,
+                filters: &[],
+            },
+        }],
+        column_params: &[],
+        list_params: &[],
+        about: "payment attempts of one billing statement",
+        columns: &[
+            d("statement_id", Text, Src::Any(&[Field, Src::RouteValue])),
+            c("id", Text),
+            c("payment_id", Text),
+            c("status", Text),
+            c("charge_type", Text),
+            d("amount_cents", BigInt, Src::Path(&["amount", "amount"])),
+            d("currency", Text, Src::Path(&["amount", "currency"])),
+            c("amount", Jsonb),
+            c("payer_id", Text),
+            c("payee_id", Text),
+            c("subscription_item_id", Text),
+            c("payment_method_id", Text),
+            c("payment_method", Jsonb),
+            c("payer", Jsonb),
+            c("gateway_external_id", Text),
+            c("paid_at", Timestamptz),
+            c("failed_at", Timestamptz),
+            c("instance_id", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+    },
+    Object {
+        name: "user_billing_subscriptions",
+        aliases: &["users/billing/subscription"],
+        list: None,
+        by_id: None,
+        routes: &[Route {
+            column: "user_id",
+            endpoint: Endpoint {
+                path: "/users/{}/billing/subscription",
+                paging: Paging::Single,
+                filters: &[],
+            },
+        }],
+        column_params: &[],
+        list_params: &[],
+        about: "a user's billing subscription",
+        columns: &USER_SUBSCRIPTION_COLUMNS,
+    },
+    Object {
+        name: "organization_billing_subscriptions",
+        aliases: &["organizations/billing/subscription"],
+        list: None,
+        by_id: None,
+        routes: &[Route {
+            column: "organization_id",
+            endpoint: Endpoint {
+                path: "/organizations/{}/billing/subscription",
+                paging: Paging::Single,
+                filters: &[],
+            },
+        }],
+        column_params: &[],
+        list_params: &[],
+        about: "an organization's billing subscription",
+        columns: &ORG_SUBSCRIPTION_COLUMNS,
+    },
+];
+
+/// Find an object by table-style or path-style name (case-insensitive, slashes trimmed).
+pub fn find(name: &str) -> Option<&'static Object> {
+    let n = name.trim().trim_matches('/').to_ascii_lowercase();
+    OBJECTS
+        .iter()
+        .find(|o| o.name == n || o.aliases.contains(&n.as_str()))
+}
+
+/// The error for an unknown `object` option, listing what is valid.
+pub fn unknown_object(name: &str) -> String {
+    let names: Vec<&str> = OBJECTS.iter().map(|o| o.name).collect();
+    format!(
+        "unknown object '{}' in the foreign table option 'object'; valid objects: {}",
+        name.trim(),
+        names.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_object_is_found_by_name_and_alias() {
+        assert_eq!(OBJECTS.len(), 18);
+        for o in OBJECTS {
+            assert_eq!(find(o.name).unwrap().name, o.name);
+            for a in o.aliases {
+                assert_eq!(find(a).unwrap().name, o.name, "alias {a}");
+            }
+        }
+        assert_eq!(find(" /Billing/Plans/ ").unwrap().name, "billing_plans");
+        assert_eq!(
+            find("users/billing/subscription").unwrap().name,
+            "user_billing_subscriptions"
+        );
+        assert!(find("sessions").is_none());
+    }
+
+    #[test]
+    fn unknown_object_error_lists_valid_names() {
+        let e = unknown_object("userz");
+        assert!(e.contains("'userz'"));
+        for o in OBJECTS {
+            assert!(e.contains(o.name));
+        }
+    }
+
+    #[test]
+    fn catalog_is_consistent() {
+        for o in OBJECTS {
+            let mut names: Vec<&str> = o.columns.iter().map(|c| c.name).collect();
+            assert!(names.contains(&"id"), "{} has an id column", o.name);
+            assert!(!names.contains(&"attrs"), "attrs is appended, not declared");
+            names.sort();
+            let before = names.len();
+            names.dedup();
+            assert_eq!(before, names.len(), "{} has duplicate columns", o.name);
+            let endpoints = o.list.iter().chain(o.routes.iter().map(|r| &r.endpoint));
+            for e in endpoints {
+                assert!(e.path.starts_with('/') && !e.path.ends_with('/'));
+                for f in e.filters {
+                    assert!(
+                        o.column(f.column).is_some(),
+                        "{}: filter on {}",
+                        o.name,
+                        f.column
+                    );
+                }
+            }
+            for r in o.routes {
+                assert!(
+                    o.column(r.column).is_some(),
+                    "{}: route {}",
+                    o.name,
+                    r.column
+                );
+                assert!(r.endpoint.path.contains("{}"));
+            }
+            if let Some(p) = o.by_id {
+                assert!(p.ends_with("/{}"));
+            }
+            // Objects without a list must have exactly one route, which is then required.
+            assert_eq!(o.list.is_none(), o.required_route().is_some());
+        }
+    }
+}

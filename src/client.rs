@@ -1,0 +1,102 @@
+//! One GET against the Clerk API with bounded retries, mapped to a body or a clear error.
+
+use crate::config::Config;
+use crate::errors::{http_error, scrub};
+use crate::model::Host;
+use crate::retry::{Failure, POLICY};
+
+/// The host reads whole bodies into memory; refuse absurd ones rather than carry them on.
+pub const MAX_BODY_BYTES: usize = 64 << 20;
+
+#[derive(Debug, PartialEq)]
+pub enum GetError {
+    /// Clerk answered with this non-success status (after retries where they apply).
+    Status(u16, String),
+    Other(String),
+}
+
+impl GetError {
+    pub fn message(self) -> String {
+        match self {
+            GetError::Status(_, m) | GetError::Other(m) => m,
+        }
+    }
+}
+
+/// GET `path?query`. `Ok(None)` is a 404 the caller declared as "no such object".
+pub fn get(
+    host: &mut dyn Host,
+    cfg: &Config,
+    object: &str,
+    path: &str,
+    query: &str,
+    missing_is_empty: bool,
+) -> Result<Option<String>, GetError> {
+    let url = if query.is_empty() {
+        format!("{}{path}", cfg.api_url)
+    } else {
+        format!("{}{path}?{query}", cfg.api_url)
+    };
+    let mut attempts = 0u32;
+    let mut waited = 0u64;
+    loop {
+        attempts += 1;
+        let (failure, retry_after, outcome) = match host.get(&url, &cfg.headers) {
+            Err(e) => {
+                let msg = format!(
+                    "could not reach Clerk at {}{path} while reading {object}: {}",
+                    cfg.api_url,
+                    scrub(&e, &cfg.secret)
+                );
+                (Failure::Transport, None, GetError::Other(msg))
+            }
+            Ok(resp) => {
+                if cfg.debug {
+                    host.debug(&format!(
+                        "clerk_fdw: GET {path} → HTTP {} ({} bytes)",
+                        resp.status,
+                        resp.body.len()
+                    ));
+                }
+                let status = resp.status;
+                if (200..300).contains(&status) {
+                    if resp.body.len() > MAX_BODY_BYTES {
+                        return Err(GetError::Other(format!(
+                            "Clerk's response for {object} at {path} is larger than {} MiB",
+                            MAX_BODY_BYTES >> 20
+                        )));
+                    }
+                    return Ok(Some(resp.body));
+                }
+                if status == 404 && missing_is_empty {
+                    return Ok(None);
+                }
+                let failure = match status {
+                    429 => Failure::RateLimited,
+                    408 | 500..=599 => Failure::Server,
+                    _ => {
+                        let msg = http_error(object, path, status, &resp.body, attempts);
+                        return Err(GetError::Status(status, scrub(&msg, &cfg.secret)));
+                    }
+                };
+                let retry_after = resp.header("retry-after").map(str::to_string);
+                let msg = http_error(object, path, status, &resp.body, attempts);
+                (
+                    failure,
+                    retry_after,
+                    GetError::Status(status, scrub(&msg, &cfg.secret)),
+                )
+            }
+        };
+        match POLICY.delay(failure, attempts, waited, retry_after.as_deref()) {
+            None => return Err(outcome),
+            Some(ms) => {
+                if cfg.debug {
+                    host.debug(&format!("clerk_fdw: retrying {path} in {ms} ms"));
+                }
+                host.sleep_ms(ms);
+                waited += ms;
+            }
+        }
+    }
+}

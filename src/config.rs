@@ -1,0 +1,187 @@
+//! Server options → request configuration. Validates everything the host would otherwise
+//! panic on (header values) or turn into a confusing later error (missing key → 401).
+
+/// The version of the Backend API we speak: the spec we were built against. Serves the
+/// `/billing/*` endpoints (2025-11-10 or later).
+pub const CLERK_API_VERSION: &str = "2026-05-12";
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com/v1";
+pub const USER_AGENT: &str = concat!(
+    "clerk-fdw/",
+    env!("CARGO_PKG_VERSION"),
+    " (supabase-wrappers wasm)"
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Base URL without a trailing slash.
+    pub api_url: String,
+    /// Request headers, names lowercase (the host panics otherwise).
+    pub headers: Vec<(String, String)>,
+    /// The secret, kept only to scrub it from any message.
+    pub secret: String,
+    /// `debug 'true'`: report each request (path only) as an INFO message.
+    pub debug: bool,
+}
+
+/// Build the configuration from server options. `option` reads a server option;
+/// `vault` resolves a Vault secret id.
+pub fn from_options(
+    option: impl Fn(&str) -> Option<String>,
+    vault: impl Fn(&str) -> Option<String>,
+) -> Result<Config, String> {
+    let key = match (option("api_key"), option("api_key_id")) {
+        (Some(k), _) => k,
+        (None, Some(id)) => vault(id.trim()).ok_or_else(|| {
+            format!(
+                "server option api_key_id '{}': no Vault secret with this id is readable; \
+                 check the id in vault.decrypted_secrets",
+                id.trim()
+            )
+        })?,
+        (None, None) => {
+            return Err(
+                "server option api_key (or api_key_id, a Vault secret id) is required: \
+                 add it with ALTER SERVER … OPTIONS (ADD api_key 'sk_live_…')"
+                    .into(),
+            )
+        }
+    };
+    let key = key.trim().to_string();
+    if key.is_empty() {
+        return Err(
+            "the Clerk secret key is empty: set server option api_key (or the Vault secret \
+             of api_key_id) to the secret key from the Clerk dashboard (API keys page)"
+                .into(),
+        );
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "the Clerk secret key contains spaces or control characters; \
+             copy the secret key again from the Clerk dashboard (API keys page)"
+                .into(),
+        );
+    }
+
+    let api_url = option("api_url")
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| DEFAULT_API_URL.to_string());
+    let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
+    if !scheme_ok || api_url.contains(['?', '#', ' ']) || api_url.len() <= "https://".len() {
+        return Err(format!(
+            "server option api_url '{api_url}' is not a base URL; use e.g. '{DEFAULT_API_URL}'"
+        ));
+    }
+
+    let debug = match option("debug").as_deref().map(str::trim) {
+        None => false,
+        Some(v) => parse_bool(v)
+            .ok_or_else(|| format!("server option debug '{v}' must be 'true' or 'false'"))?,
+    };
+
+    Ok(Config {
+        api_url,
+        headers: vec![
+            ("authorization".into(), format!("Bearer {key}")),
+            ("clerk-api-version".into(), CLERK_API_VERSION.into()),
+            ("user-agent".into(), USER_AGENT.into()),
+            ("accept".into(), "application/json".into()),
+        ],
+        secret: key,
+        debug,
+    })
+}
+
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" => Some(true),
+        "false" | "off" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+    fn no_vault(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn key_is_trimmed_and_headers_are_lowercase() {
+        let c = from_options(opts(&[("api_key", " sk_test_abc\n")]), no_vault).unwrap();
+        assert_eq!(c.api_url, DEFAULT_API_URL);
+        assert_eq!(c.secret, "sk_test_abc");
+        assert!(c
+            .headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v == "Bearer sk_test_abc"));
+        for (k, v) in &c.headers {
+            assert_eq!(k, &k.to_ascii_lowercase());
+            assert!(!v.contains(['\n', '\r']));
+        }
+        let version = &c
+            .headers
+            .iter()
+            .find(|(k, _)| k == "clerk-api-version")
+            .unwrap()
+            .1;
+        assert!(version.as_str() >= "2025-11-10");
+        assert!(USER_AGENT.starts_with("clerk-fdw/"));
+    }
+
+    #[test]
+    fn missing_or_empty_key_is_a_clear_error() {
+        let e = from_options(opts(&[]), no_vault).unwrap_err();
+        assert!(e.contains("api_key") && e.contains("required"), "{e}");
+        let e = from_options(opts(&[("api_key", "  ")]), no_vault).unwrap_err();
+        assert!(e.contains("empty"), "{e}");
+        let e = from_options(opts(&[("api_key", "sk_test a")]), no_vault).unwrap_err();
+        assert!(
+            e.contains("control characters") && !e.contains("sk_test"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn vault_secret_is_used_when_no_inline_key() {
+        let c = from_options(opts(&[("api_key_id", "abc-123")]), |id| {
+            (id == "abc-123").then(|| "sk_live_v\n".to_string())
+        })
+        .unwrap();
+        assert_eq!(c.secret, "sk_live_v");
+        let e = from_options(opts(&[("api_key_id", "nope")]), no_vault).unwrap_err();
+        assert!(e.contains("api_key_id 'nope'"), "{e}");
+    }
+
+    #[test]
+    fn api_url_trailing_slash_is_harmless_and_bad_urls_are_refused() {
+        let c = from_options(
+            opts(&[("api_key", "k"), ("api_url", "http://localhost:9/v1/")]),
+            no_vault,
+        )
+        .unwrap();
+        assert_eq!(c.api_url, "http://localhost:9/v1");
+        for bad in ["api.clerk.com/v1", "ftp://x", "https://x/v1?a=b"] {
+            let e =
+                from_options(opts(&[("api_key", "k"), ("api_url", bad)]), no_vault).unwrap_err();
+            assert!(e.contains("api_url"), "{e}");
+        }
+    }
+
+    #[test]
+    fn debug_option_is_parsed() {
+        let on = from_options(opts(&[("api_key", "k"), ("debug", "TRUE")]), no_vault).unwrap();
+        assert!(on.debug);
+        let e = from_options(opts(&[("api_key", "k"), ("debug", "maybe")]), no_vault).unwrap_err();
+        assert!(e.contains("debug"));
+    }
+}

@@ -1,0 +1,284 @@
+//! clerk_fdw: a Supabase Wrappers wasm FDW for the Clerk Backend API.
+//!
+//! This file is the only one that touches the WIT bindings: it turns the host's resources
+//! into plain values, calls the pure modules, and turns their results back into cells.
+
+pub mod catalog;
+pub mod client;
+pub mod config;
+pub mod errors;
+pub mod model;
+pub mod plan;
+pub mod project;
+pub mod retry;
+pub mod scan;
+pub mod schema;
+pub mod timefmt;
+
+#[allow(warnings)]
+#[rustfmt::skip]
+mod bindings;
+
+use bindings::exports::supabase::wrappers::routines::Guest;
+use bindings::supabase::wrappers::types::{
+    Cell as WitCell, Context, FdwError, FdwResult, ImportForeignSchemaStmt, ImportSchemaType,
+    OptionsType, Row, TypeOid, Value as WitValue,
+};
+use bindings::supabase::wrappers::{http, stats, time, utils};
+use config::Config;
+use model::{Cell, ColumnSpec, HttpResponse, Limit, PgType, Qual, QualValue};
+use scan::Scan;
+use std::cell::RefCell;
+
+/// The name under which stats are recorded in `wrappers_fdw_stats`.
+const FDW_NAME: &str = "clerk_fdw";
+
+#[derive(Default)]
+struct State {
+    config: Option<Config>,
+    scan: Option<Scan>,
+    /// Reused for every row so projecting allocates no new vector.
+    cells: Vec<Option<Cell>>,
+}
+
+thread_local! {
+    // One instance serves one query on one thread; this is its state.
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+struct ClerkFdw;
+
+/// The real host behind the engine's `Host` trait.
+struct WitHost;
+
+impl model::Host for WitHost {
+    fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String> {
+        let req = http::Request {
+            method: http::Method::Get,
+            url: url.to_string(),
+            headers: headers.to_vec(),
+            body: String::new(),
+        };
+        http::get(&req).map(|r| HttpResponse {
+            status: r.status_code,
+            headers: r.headers,
+            body: r.body,
+        })
+    }
+    fn sleep_ms(&mut self, ms: u64) {
+        time::sleep(ms);
+    }
+    fn debug(&mut self, msg: &str) {
+        utils::report_info(msg);
+    }
+    fn page_received(&mut self, rows: i64, bytes: i64) {
+        stats::inc_stats(FDW_NAME, stats::Metric::RowsIn, rows);
+        stats::inc_stats(FDW_NAME, stats::Metric::BytesIn, bytes);
+    }
+}
+
+fn read_only(what: &str) -> FdwError {
+    format!(
+        "clerk_fdw is read-only: {what} is not supported; change data in Clerk through its \
+         dashboard or Backend API"
+    )
+}
+
+fn pg_type(col: &str, t: TypeOid) -> Result<PgType, FdwError> {
+    Ok(match t {
+        TypeOid::Bool => PgType::Bool,
+        TypeOid::I8 => PgType::Char,
+        TypeOid::I16 => PgType::SmallInt,
+        TypeOid::I32 => PgType::Integer,
+        TypeOid::I64 => PgType::BigInt,
+        TypeOid::F32 => PgType::Real,
+        TypeOid::F64 => PgType::Double,
+        TypeOid::Numeric => PgType::Numeric,
+        TypeOid::String => PgType::Text,
+        TypeOid::Date => PgType::Date,
+        TypeOid::Timestamp => PgType::Timestamp,
+        TypeOid::Timestamptz => PgType::Timestamptz,
+        TypeOid::Json => PgType::Jsonb,
+        TypeOid::Uuid => PgType::Uuid,
+        TypeOid::Other(name) => {
+            return Err(format!(
+                "column \"{col}\" has type {name}, which the Wrappers host cannot fill; \
+                 declare it as text, jsonb, boolean, bigint, numeric or timestamptz"
+            ))
+        }
+    })
+}
+
+fn qual_value(c: &WitCell) -> QualValue {
+    match c {
+        WitCell::Bool(b) => QualValue::Bool(*b),
+        WitCell::I8(i) => QualValue::Int((*i).into()),
+        WitCell::I16(i) => QualValue::Int((*i).into()),
+        WitCell::I32(i) => QualValue::Int((*i).into()),
+        WitCell::I64(i) => QualValue::Int(*i),
+        WitCell::F32(f) => QualValue::Float((*f).into()),
+        WitCell::F64(f) | WitCell::Numeric(f) => QualValue::Float(*f),
+        WitCell::String(s) => QualValue::Text(s.clone()),
+        WitCell::Date(s) => QualValue::Date(*s),
+        WitCell::Timestamp(us) | WitCell::Timestamptz(us) => QualValue::Timestamp(*us),
+        WitCell::Json(_) | WitCell::Uuid(_) | WitCell::Other(_) => QualValue::Other,
+    }
+}
+
+fn wit_cell(c: Cell) -> WitCell {
+    match c {
+        Cell::Bool(b) => WitCell::Bool(b),
+        Cell::I8(i) => WitCell::I8(i),
+        Cell::I16(i) => WitCell::I16(i),
+        Cell::I32(i) => WitCell::I32(i),
+        Cell::I64(i) => WitCell::I64(i),
+        Cell::F32(f) => WitCell::F32(f),
+        Cell::F64(f) => WitCell::F64(f),
+        Cell::Numeric(f) => WitCell::Numeric(f),
+        Cell::String(s) => WitCell::String(s),
+        Cell::Date(s) => WitCell::Date(s),
+        Cell::Timestamp(us) => WitCell::Timestamp(us),
+        Cell::Timestamptz(us) => WitCell::Timestamptz(us),
+        Cell::Json(s) => WitCell::Json(s),
+        Cell::Uuid(s) => WitCell::Uuid(s),
+    }
+}
+
+fn begin(ctx: &Context) -> Result<Scan, FdwError> {
+    let opts = ctx.get_options(&OptionsType::Table);
+    let name = opts.require("object")?;
+    let object = catalog::find(&name).ok_or_else(|| catalog::unknown_object(&name))?;
+    let columns = ctx
+        .get_columns()
+        .iter()
+        .map(|c| {
+            let name = c.name();
+            let ty = pg_type(&name, c.type_oid())?;
+            Ok(ColumnSpec { name, ty })
+        })
+        .collect::<Result<Vec<_>, FdwError>>()?;
+    let quals: Vec<Qual> = ctx
+        .get_quals()
+        .iter()
+        .map(|q| {
+            let (values, is_list) = match q.value() {
+                WitValue::Cell(c) => (vec![qual_value(&c)], false),
+                WitValue::Array(cs) => (cs.iter().map(qual_value).collect(), true),
+            };
+            Qual {
+                field: q.field(),
+                op: q.operator(),
+                values,
+                is_list: is_list || q.use_or(),
+            }
+        })
+        .collect();
+    let limit = ctx.get_limit().map(|l| Limit {
+        count: l.count(),
+        offset: l.offset(),
+    });
+    Scan::new(object, &columns, &quals, limit).map_err(|e| format!("{}: {e}", object.name))
+}
+
+impl Guest for ClerkFdw {
+    fn host_version_requirement() -> String {
+        "^0.1.0".to_string()
+    }
+
+    fn init(ctx: &Context) -> FdwResult {
+        let opts = ctx.get_options(&OptionsType::Server);
+        let config = config::from_options(|k| opts.get(k), utils::get_vault_secret)?;
+        stats::inc_stats(FDW_NAME, stats::Metric::CreateTimes, 1);
+        STATE.with_borrow_mut(|s| {
+            *s = State {
+                config: Some(config),
+                ..State::default()
+            }
+        });
+        Ok(())
+    }
+
+    fn begin_scan(ctx: &Context) -> FdwResult {
+        let scan = begin(ctx)?;
+        STATE.with_borrow_mut(|s| s.scan = Some(scan));
+        Ok(())
+    }
+
+    fn iter_scan(_ctx: &Context, row: &Row) -> Result<Option<u32>, FdwError> {
+        STATE.with_borrow_mut(|s| {
+            let State {
+                config,
+                scan,
+                cells,
+            } = s;
+            let (Some(config), Some(scan)) = (config.as_ref(), scan.as_mut()) else {
+                return Err("clerk_fdw: iter_scan called before begin_scan".to_string());
+            };
+            let more = scan
+                .next_row(&mut WitHost, config, cells)
+                .map_err(|e| errors::scrub(&e, &config.secret))?;
+            if !more {
+                return Ok(None);
+            }
+            for cell in cells.drain(..) {
+                row.push(cell.map(wit_cell).as_ref());
+            }
+            Ok(Some(0))
+        })
+    }
+
+    fn re_scan(_ctx: &Context) -> FdwResult {
+        STATE.with_borrow_mut(|s| {
+            if let Some(scan) = s.scan.as_mut() {
+                scan.rescan();
+            }
+        });
+        Ok(())
+    }
+
+    fn end_scan(_ctx: &Context) -> FdwResult {
+        if let Some(scan) = STATE.with_borrow_mut(|s| s.scan.take()) {
+            stats::inc_stats(FDW_NAME, stats::Metric::RowsOut, scan.rows_out as i64);
+        }
+        Ok(())
+    }
+
+    fn begin_modify(_ctx: &Context) -> FdwResult {
+        Err(read_only("INSERT, UPDATE and DELETE"))
+    }
+
+    fn insert(_ctx: &Context, _row: &Row) -> FdwResult {
+        Err(read_only("INSERT"))
+    }
+
+    fn update(_ctx: &Context, _rowid: WitCell, _new_row: &Row) -> FdwResult {
+        Err(read_only("UPDATE"))
+    }
+
+    fn delete(_ctx: &Context, _rowid: WitCell) -> FdwResult {
+        Err(read_only("DELETE"))
+    }
+
+    fn end_modify(_ctx: &Context) -> FdwResult {
+        Ok(())
+    }
+
+    fn import_foreign_schema(
+        _ctx: &Context,
+        stmt: ImportForeignSchemaStmt,
+    ) -> Result<Vec<String>, FdwError> {
+        let list_type = match stmt.list_type {
+            ImportSchemaType::All => schema::ListType::All,
+            ImportSchemaType::LimitTo => schema::ListType::LimitTo,
+            ImportSchemaType::Except => schema::ListType::Except,
+        };
+        Ok(schema::import(
+            &stmt.server_name,
+            list_type,
+            &stmt.table_list,
+        ))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+bindings::export!(ClerkFdw with_types_in bindings);

@@ -1,0 +1,158 @@
+//! Plain data types shared by the pure modules. The WIT adapter (`lib.rs`) converts the
+//! host's resources into these, so everything else is testable natively.
+
+/// Column types the Wrappers host can receive from a guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PgType {
+    Bool,
+    Char,
+    SmallInt,
+    Integer,
+    BigInt,
+    Real,
+    Double,
+    Numeric,
+    Text,
+    Date,
+    Timestamp,
+    Timestamptz,
+    Jsonb,
+    Uuid,
+}
+
+impl PgType {
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            PgType::Bool => "boolean",
+            PgType::Char => "\"char\"",
+            PgType::SmallInt => "smallint",
+            PgType::Integer => "integer",
+            PgType::BigInt => "bigint",
+            PgType::Real => "real",
+            PgType::Double => "double precision",
+            PgType::Numeric => "numeric",
+            PgType::Text => "text",
+            PgType::Date => "date",
+            PgType::Timestamp => "timestamp",
+            PgType::Timestamptz => "timestamptz",
+            PgType::Jsonb => "jsonb",
+            PgType::Uuid => "uuid",
+        }
+    }
+}
+
+/// One output cell, mirroring the WIT `cell` variant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Bool(bool),
+    I8(i8),
+    I16(i16),
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+    Numeric(f64),
+    String(String),
+    /// Seconds since the Unix epoch.
+    Date(i64),
+    /// Microseconds since the Unix epoch.
+    Timestamp(i64),
+    Timestamptz(i64),
+    Json(String),
+    Uuid(String),
+}
+
+/// A scalar value from a qual (WHERE clause) as the host hands it over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QualValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    /// Microseconds since the Unix epoch.
+    Timestamp(i64),
+    /// Seconds since the Unix epoch.
+    Date(i64),
+    /// Anything we do not push down (uuid, json…); kept so the qual is simply not used.
+    Other,
+}
+
+impl QualValue {
+    /// The value as a string suitable for an id/email/etc. filter.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            QualValue::Text(s) => Some(s.clone()),
+            QualValue::Int(i) => Some(i.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// A WHERE clause the host extracted: `field op value` or `field = ANY(values)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Qual {
+    pub field: String,
+    pub op: String,
+    pub values: Vec<QualValue>,
+    /// `IN (…)` / `= ANY(…)`: any of `values` matches.
+    pub is_list: bool,
+}
+
+impl Qual {
+    /// Values of `field = x` or `field IN (…)`, de-duplicated in order; None for other shapes.
+    pub fn eq_values(&self) -> Option<Vec<String>> {
+        if self.op != "=" || (!self.is_list && self.values.len() != 1) {
+            return None;
+        }
+        let mut out: Vec<String> = Vec::with_capacity(self.values.len());
+        for v in &self.values {
+            let s = v.as_text()?;
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The query's LIMIT/OFFSET, only ever used to size the first page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub count: i64,
+    pub offset: i64,
+}
+
+/// A query column: its name and declared type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSpec {
+    pub name: String,
+    pub ty: PgType,
+}
+
+/// What an HTTP GET returned.
+#[derive(Debug, Clone, Default)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The side effects the scan engine needs from the host. The WIT adapter implements it
+/// with host imports; unit tests implement it with a scripted fake.
+pub trait Host {
+    fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String>;
+    fn sleep_ms(&mut self, ms: u64);
+    /// Only called when the server option `debug` is on.
+    fn debug(&mut self, msg: &str);
+    /// Called once per page received (each host stats call is a database write).
+    fn page_received(&mut self, rows: i64, bytes: i64);
+}

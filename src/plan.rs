@@ -1,0 +1,490 @@
+//! Quals → the list of requests ("fetches") that answer a scan. Postgres re-checks every
+//! qual, so a fetch may return a superset of the matching rows, never a subset.
+
+use crate::catalog::{Endpoint, FilterKind, Object, Paging, Route};
+use crate::model::{Qual, QualValue};
+
+/// One logical request sequence (a list endpoint to page through, or one object).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetch {
+    /// Path under the API base, values already percent-encoded.
+    pub path: String,
+    /// Filter and fixed parameters (not paging), values not yet encoded.
+    pub params: Vec<(String, String)>,
+    pub paging: Paging,
+    /// The route's qual value, for columns the object itself does not carry.
+    pub route_value: Option<String>,
+    /// By-id lookups: drop a returned object whose id differs (organizations resolve slugs).
+    pub expect_id: Option<String>,
+    /// 404 means "no such object": zero rows, not an error.
+    pub missing_is_empty: bool,
+}
+
+/// More `id IN (…)` values than this are answered by one list scan instead of GETs.
+const MAX_BY_ID_LOOKUPS: usize = 20;
+
+/// Plan the fetches for a scan. `referenced` are the query's column names.
+pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<Fetch>, String> {
+    let column_params: Vec<(String, String)> = object
+        .column_params
+        .iter()
+        .filter(|(col, _, _)| referenced.contains(col))
+        .map(|(_, k, v)| (k.to_string(), v.to_string()))
+        .collect();
+
+    for route in object.routes {
+        if let Some(values) = eq_values(quals, route.column) {
+            return Ok(route_fetches(route, &values, quals, &column_params));
+        }
+    }
+    let Some(list) = object.list else {
+        return Err(required_qual_error(object));
+    };
+
+    if let (Some(by_id), Some(ids)) = (object.by_id, eq_values(quals, "id")) {
+        let list_takes_ids = list
+            .filters
+            .iter()
+            .any(|f| f.column == "id" && matches!(f.kind, FilterKind::Values { .. }));
+        if ids.len() == 1 || (!list_takes_ids && ids.len() <= MAX_BY_ID_LOOKUPS) {
+            return Ok(ids
+                .into_iter()
+                .map(|id| Fetch {
+                    path: by_id.replace("{}", &encode(&id)),
+                    params: column_params.clone(),
+                    paging: Paging::Single,
+                    route_value: None,
+                    expect_id: Some(id),
+                    missing_is_empty: true,
+                })
+                .collect());
+        }
+    }
+
+    let mut params: Vec<(String, String)> = object
+        .list_params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    params.extend(column_params);
+    Ok(endpoint_fetches(
+        &list,
+        list.path.to_string(),
+        params,
+        quals,
+        None,
+        false,
+    ))
+}
+
+fn route_fetches(
+    route: &Route,
+    values: &[String],
+    quals: &[Qual],
+    column_params: &[(String, String)],
+) -> Vec<Fetch> {
+    let single = route.endpoint.paging == Paging::Single;
+    values
+        .iter()
+        .flat_map(|v| {
+            let path = route.endpoint.path.replace("{}", &encode(v));
+            endpoint_fetches(
+                &route.endpoint,
+                path,
+                column_params.to_vec(),
+                quals,
+                Some(v.clone()),
+                single,
+            )
+        })
+        .collect()
+}
+
+/// Add the endpoint's pushable filters; a `Values` filter with more values than one
+/// request takes is split into several fetches.
+fn endpoint_fetches(
+    endpoint: &Endpoint,
+    path: String,
+    mut params: Vec<(String, String)>,
+    quals: &[Qual],
+    route_value: Option<String>,
+    missing_is_empty: bool,
+) -> Vec<Fetch> {
+    let mut chunked: Option<(&str, Vec<Vec<String>>)> = None;
+    for f in endpoint.filters {
+        if params.iter().any(|(k, _)| k == f.param) {
+            continue; // one parameter, two columns (e.g. invitations `query`): first wins
+        }
+        match f.kind {
+            FilterKind::Values { max } => {
+                let Some(vals) = eq_values(quals, f.column) else {
+                    continue;
+                };
+                if vals.len() <= max {
+                    params.extend(vals.into_iter().map(|v| (f.param.to_string(), v)));
+                } else if chunked.is_none() {
+                    chunked = Some((f.param, vals.chunks(max).map(<[String]>::to_vec).collect()));
+                }
+            }
+            FilterKind::One { allowed } => {
+                if let Some(vals) = eq_values(quals, f.column) {
+                    let ok = allowed.is_none_or(|a| a.contains(&vals[0].as_str()));
+                    if vals.len() == 1 && ok {
+                        params.push((f.param.to_string(), vals[0].clone()));
+                    }
+                }
+            }
+            FilterKind::Bool => {
+                let b = quals.iter().find_map(|q| match (&q.values[..], q.is_list) {
+                    ([QualValue::Bool(b)], false)
+                        if q.field == f.column && (q.op == "=" || q.op == "is") =>
+                    {
+                        Some(*b)
+                    }
+                    _ => None,
+                });
+                if let Some(b) = b {
+                    params.push((f.param.to_string(), b.to_string()));
+                }
+            }
+            FilterKind::After | FilterKind::Before => {
+                if let Some(ms) = range_bound(quals, f.column, f.kind == FilterKind::After) {
+                    params.push((f.param.to_string(), ms.to_string()));
+                }
+            }
+        }
+    }
+    let fetch = |params: Vec<(String, String)>| Fetch {
+        path: path.clone(),
+        params,
+        paging: endpoint.paging,
+        route_value: route_value.clone(),
+        expect_id: None,
+        missing_is_empty,
+    };
+    match chunked {
+        None => vec![fetch(params)],
+        Some((param, chunks)) => chunks
+            .into_iter()
+            .map(|chunk| {
+                let mut p = params.clone();
+                p.extend(chunk.into_iter().map(|v| (param.to_string(), v)));
+                fetch(p)
+            })
+            .collect(),
+    }
+}
+
+/// Values of `column = x` / `column IN (…)`; when several quals pin the column, the first.
+fn eq_values(quals: &[Qual], column: &str) -> Option<Vec<String>> {
+    quals
+        .iter()
+        .filter(|q| q.field == column)
+        .find_map(Qual::eq_values)
+        .filter(|v| !v.is_empty())
+}
+
+/// The tightest pushable bound on a timestamp column, in Unix milliseconds, widened by one
+/// millisecond so it holds whether Clerk treats the bound as inclusive or exclusive.
+fn range_bound(quals: &[Qual], column: &str, lower: bool) -> Option<i64> {
+    let ops: &[&str] = if lower { &[">", ">="] } else { &["<", "<="] };
+    quals
+        .iter()
+        .filter(|q| q.field == column && !q.is_list && ops.contains(&q.op.as_str()))
+        .filter_map(|q| {
+            let (floor, ceil) = match q.values.first()? {
+                QualValue::Timestamp(us) => (us.div_euclid(1000), (us + 999).div_euclid(1000)),
+                QualValue::Date(s) => (s.checked_mul(1000)?, s.checked_mul(1000)?),
+                // A bigint column holds Clerk's raw milliseconds.
+                QualValue::Int(ms) => (*ms, *ms),
+                _ => return None,
+            };
+            if lower {
+                floor.checked_sub(1)
+            } else {
+                ceil.checked_add(1)
+            }
+        })
+        .reduce(|a, b| if lower { a.max(b) } else { a.min(b) })
+}
+
+/// The error for a scan of an object that needs a parent id.
+pub fn required_qual_error(object: &Object) -> String {
+    let col = object.required_route().map_or("id", |r| r.column);
+    format!(
+        "{obj} needs a WHERE condition on {col}: Clerk has no endpoint listing all {obj}. \
+         Example: select * from clerk.{obj} where {col} = '…'; \
+         (also works with {col} IN (…) or in a join on {col})",
+        obj = object.name
+    )
+}
+
+/// Percent-encode everything but RFC 3986 unreserved characters, so `+`, `@`, `/`, `?`
+/// and non-ASCII survive as data in paths and query strings.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::find;
+
+    fn eq(field: &str, v: &str) -> Qual {
+        Qual {
+            field: field.into(),
+            op: "=".into(),
+            values: vec![QualValue::Text(v.into())],
+            is_list: false,
+        }
+    }
+    fn is_in(field: &str, vs: &[&str]) -> Qual {
+        Qual {
+            field: field.into(),
+            op: "=".into(),
+            values: vs.iter().map(|v| QualValue::Text(v.to_string())).collect(),
+            is_list: true,
+        }
+    }
+    fn cmp(field: &str, op: &str, v: QualValue) -> Qual {
+        Qual {
+            field: field.into(),
+            op: op.into(),
+            values: vec![v],
+            is_list: false,
+        }
+    }
+    fn p(f: &Fetch) -> Vec<(&str, &str)> {
+        f.params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn full_scan_without_quals() {
+        let f = plan(find("users").unwrap(), &[], &["id"]).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, "/users");
+        assert_eq!(f[0].paging, Paging::Cursor);
+        assert!(f[0].params.is_empty());
+    }
+
+    #[test]
+    fn id_eq_uses_get_by_id_only_where_it_exists() {
+        let f = plan(find("users").unwrap(), &[eq("id", "user_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/users/user_1");
+        assert_eq!(f[0].paging, Paging::Single);
+        assert!(f[0].missing_is_empty);
+        assert_eq!(f[0].expect_id.as_deref(), Some("user_1"));
+
+        // invitations have no GET by id: the list's `query` filter instead.
+        let f = plan(find("invitations").unwrap(), &[eq("id", "inv_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/invitations");
+        assert_eq!(p(&f[0]), vec![("query", "inv_1")]);
+        assert!(!f[0].missing_is_empty);
+
+        // domains: nothing to push, full list.
+        let f = plan(find("domains").unwrap(), &[eq("id", "dmn_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/domains");
+        assert_eq!(f[0].paging, Paging::Unpaged);
+    }
+
+    #[test]
+    fn users_id_in_uses_the_user_id_filter_in_chunks_of_100() {
+        let ids: Vec<String> = (0..250).map(|i| format!("user_{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let f = plan(find("users").unwrap(), &[is_in("id", &refs)], &[]).unwrap();
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].params.len(), 100);
+        assert_eq!(f[2].params.len(), 50);
+        assert!(f.iter().all(|x| x.path == "/users"));
+        let all: Vec<&str> = f
+            .iter()
+            .flat_map(|x| x.params.iter().map(|(_, v)| v.as_str()))
+            .collect();
+        assert_eq!(all, refs);
+    }
+
+    #[test]
+    fn organizations_id_in_uses_organization_id_filter() {
+        let f = plan(
+            find("organizations").unwrap(),
+            &[is_in("id", &["a", "b"])],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            p(&f[0]),
+            vec![("organization_id", "a"), ("organization_id", "b")]
+        );
+    }
+
+    #[test]
+    fn by_id_in_without_list_filter_fans_out() {
+        let f = plan(
+            find("jwt_templates").unwrap(),
+            &[is_in("id", &["a", "b", "a"])],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(f.len(), 2, "duplicate IN values are collapsed");
+        assert_eq!(f[1].path, "/jwt_templates/b");
+    }
+
+    #[test]
+    fn user_filters_and_time_ranges() {
+        let quals = [
+            is_in("email_address", &["a+b@x.co", "c@x.co"]),
+            cmp("banned", "=", QualValue::Bool(false)),
+            cmp(
+                "created_at",
+                ">=",
+                QualValue::Timestamp(1_700_000_000_000_500),
+            ),
+            cmp(
+                "created_at",
+                ">",
+                QualValue::Timestamp(1_600_000_000_000_000),
+            ),
+            cmp(
+                "created_at",
+                "<",
+                QualValue::Timestamp(1_800_000_000_000_001),
+            ),
+            eq("username", "zoë"),
+        ];
+        let f = plan(find("users").unwrap(), &quals, &[]).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            p(&f[0]),
+            vec![
+                ("email_address", "a+b@x.co"),
+                ("email_address", "c@x.co"),
+                ("username", "zoë"),
+                ("banned", "false"),
+                ("created_at_after", "1699999999999"),
+                ("created_at_before", "1800000000002"),
+            ]
+        );
+    }
+
+    #[test]
+    fn range_bounds_are_widened_by_one_millisecond() {
+        let q = |op: &str, us: i64| vec![cmp("created_at", op, QualValue::Timestamp(us))];
+        let users = find("users").unwrap();
+        let f = plan(users, &q(">=", 1_000_000), &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("created_at_after", "999")]);
+        let f = plan(users, &q("<=", 1_000_001), &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("created_at_before", "1002")]);
+        let f = plan(users, &q(">", -1), &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("created_at_after", "-2")]);
+        // `<>` and IN on a timestamp are not pushed.
+        let f = plan(users, &q("<>", 5), &[]).unwrap();
+        assert!(f[0].params.is_empty());
+    }
+
+    #[test]
+    fn memberships_route_by_organization_then_user() {
+        let m = find("organization_memberships").unwrap();
+        let f = plan(
+            m,
+            &[
+                is_in("organization_id", &["org_1", "org_2"]),
+                eq("user_id", "u"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].path, "/organizations/org_1/memberships");
+        assert_eq!(p(&f[0]), vec![("user_id", "u")]);
+        assert_eq!(f[1].route_value.as_deref(), Some("org_2"));
+        let f = plan(m, &[eq("user_id", "user/1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/users/user%2F1/organization_memberships");
+        let f = plan(m, &[], &[]).unwrap();
+        assert_eq!(f[0].path, "/organization_memberships");
+    }
+
+    #[test]
+    fn required_quals() {
+        let s = find("user_billing_subscriptions").unwrap();
+        let e = plan(s, &[], &["id"]).unwrap_err();
+        assert!(
+            e.contains("user_id") && e.contains("where user_id = "),
+            "{e}"
+        );
+        let f = plan(s, &[is_in("user_id", &["u1", "u2"])], &[]).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].path, "/users/u1/billing/subscription");
+        assert!(f[0].missing_is_empty && f[0].paging == Paging::Single);
+        let a = find("billing_payment_attempts").unwrap();
+        let f = plan(a, &[eq("statement_id", "stmt_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/billing/statements/stmt_1/payment_attempts");
+        assert!(
+            !f[0].missing_is_empty,
+            "404 from a list endpoint is an error"
+        );
+        let e = plan(
+            a,
+            &[cmp("statement_id", ">", QualValue::Text("a".into()))],
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.contains("statement_id"));
+    }
+
+    #[test]
+    fn enum_filters_only_push_values_the_endpoint_accepts() {
+        let items = find("billing_subscription_items").unwrap();
+        let f = plan(items, &[eq("status", "active")], &[]).unwrap();
+        assert_eq!(
+            p(&f[0]),
+            vec![("include_free", "true"), ("status", "active")]
+        );
+        let f = plan(items, &[eq("status", "canceled")], &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("include_free", "true")]);
+    }
+
+    #[test]
+    fn shared_param_is_sent_once() {
+        let inv = find("invitations").unwrap();
+        let f = plan(
+            inv,
+            &[eq("email_address", "a@b.co"), eq("id", "inv_1")],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(p(&f[0]), vec![("query", "inv_1")]);
+    }
+
+    #[test]
+    fn column_params_follow_referenced_columns() {
+        let orgs = find("organizations").unwrap();
+        let f = plan(orgs, &[], &["id", "members_count"]).unwrap();
+        assert_eq!(p(&f[0]), vec![("include_members_count", "true")]);
+        let f = plan(orgs, &[eq("id", "acme")], &["members_count"]).unwrap();
+        assert_eq!(f[0].path, "/organizations/acme");
+        assert_eq!(p(&f[0]), vec![("include_members_count", "true")]);
+        let f = plan(orgs, &[], &["id"]).unwrap();
+        assert!(f[0].params.is_empty());
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(encode("a+b@x.co"), "a%2Bb%40x.co");
+        assert_eq!(encode("zoë /?&="), "zo%C3%AB%20%2F%3F%26%3D");
+        assert_eq!(encode("user_2x-Y.~"), "user_2x-Y.~");
+    }
+}

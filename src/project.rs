@@ -1,0 +1,493 @@
+//! JSON object → one cell per query column. Columns are resolved once per scan
+//! ([`Projection::new`]); each row then only walks its own fields.
+
+use crate::catalog::{Object, Src};
+use crate::model::{Cell, ColumnSpec, PgType, Qual};
+use crate::timefmt;
+use serde_json::Value;
+
+/// Postgres timestamps span 4713 BC .. 294276 AD; stay well inside (years 1..=9999), so the
+/// host's conversion never fails (it panics when it does).
+const MIN_MICROS: i64 = -62_135_596_800_000_000;
+const MAX_MICROS: i64 = 253_402_300_799_999_999;
+
+#[derive(Debug)]
+struct ColumnPlan {
+    name: String,
+    ty: PgType,
+    src: Src,
+    /// For `Src::Matched`: the lowercased values the WHERE clause pinned this column to.
+    matched: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Projection {
+    object: &'static str,
+    columns: Vec<ColumnPlan>,
+}
+
+/// What a source yields for one row.
+enum Found<'a> {
+    Json(&'a Value),
+    Str(&'a str),
+    Null,
+}
+
+impl Projection {
+    pub fn new(object: &'static Object, columns: &[ColumnSpec], quals: &[Qual]) -> Projection {
+        let columns = columns
+            .iter()
+            .map(|c| {
+                let src = match object.column(&c.name) {
+                    Some(col) => col.src,
+                    None if c.name == "attrs" => Src::Attrs,
+                    None => Src::Field,
+                };
+                let matched = quals
+                    .iter()
+                    .filter(|q| q.field == c.name)
+                    .filter_map(Qual::eq_values)
+                    .flatten()
+                    .map(|v| v.to_lowercase())
+                    .collect();
+                ColumnPlan {
+                    name: c.name.clone(),
+                    ty: c.ty,
+                    src,
+                    matched,
+                }
+            })
+            .collect();
+        Projection {
+            object: object.name,
+            columns,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// Project one object into `out` (cleared first): exactly one cell per column.
+    pub fn project(
+        &self,
+        row: &Value,
+        route_value: Option<&str>,
+        out: &mut Vec<Option<Cell>>,
+    ) -> Result<(), String> {
+        out.clear();
+        for col in &self.columns {
+            let cell = match resolve(&col.src, col, row, route_value) {
+                Found::Null => Ok(None),
+                Found::Str(s) => convert(&Value::String(s.to_string()), col.ty),
+                Found::Json(v) if matches!(col.src, Src::Attrs) => Ok(Some(attrs_cell(v, col.ty))),
+                Found::Json(v) => convert(v, col.ty),
+            }
+            .map_err(|problem| {
+                format!(
+                    "cannot read column \"{}\" of {}: {problem}; change the column's type \
+                     (text and jsonb accept anything) or leave it out",
+                    col.name, self.object
+                )
+            })?;
+            out.push(cell);
+        }
+        Ok(())
+    }
+}
+
+fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &'a Value, route: Option<&'a str>) -> Found<'a> {
+    let json = |v: Option<&'a Value>| match v {
+        None | Some(Value::Null) => Found::Null,
+        Some(v) => Found::Json(v),
+    };
+    match src {
+        Src::Field => json(row.get(&col.name)),
+        Src::Attrs => Found::Json(row),
+        Src::Path(path) => json(path.iter().try_fold(row, |v, k| v.get(k))),
+        Src::RouteValue => route.map_or(Found::Null, Found::Str),
+        Src::Primary {
+            id_field,
+            list,
+            value,
+        } => json(primary(row, id_field, list).and_then(|e| e.get(value))),
+        Src::Matched {
+            id_field,
+            list,
+            value,
+        } => {
+            let matched = (!col.matched.is_empty())
+                .then(|| row.get(list)?.as_array())
+                .flatten()
+                .and_then(|items| {
+                    items.iter().find_map(|e| {
+                        let v = e.get(value)?;
+                        let s = v.as_str()?.to_lowercase();
+                        col.matched.contains(&s).then_some(v)
+                    })
+                });
+            match matched {
+                Some(v) => Found::Json(v),
+                None => json(primary(row, id_field, list).and_then(|e| e.get(value))),
+            }
+        }
+        Src::Any(srcs) => srcs
+            .iter()
+            .map(|s| resolve(s, col, row, route))
+            .find(|f| !matches!(f, Found::Null))
+            .unwrap_or(Found::Null),
+    }
+}
+
+fn primary<'a>(row: &'a Value, id_field: &str, list: &str) -> Option<&'a Value> {
+    let id = row.get(id_field)?.as_str()?;
+    row.get(list)?
+        .as_array()?
+        .iter()
+        .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
+}
+
+/// `attrs`: the whole object as JSON (or its text for a text column).
+fn attrs_cell(v: &Value, ty: PgType) -> Cell {
+    let s = v.to_string();
+    if ty == PgType::Text {
+        Cell::String(s)
+    } else {
+        Cell::Json(s)
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Convert a non-null JSON value to the declared column type.
+pub fn convert(v: &Value, ty: PgType) -> Result<Option<Cell>, String> {
+    let mismatch = || format!("expected {}, found a JSON {}", ty.sql_name(), kind(v));
+    let cell = match ty {
+        PgType::Text => match v {
+            Value::String(s) => Cell::String(s.clone()),
+            other => Cell::String(other.to_string()),
+        },
+        PgType::Jsonb => Cell::Json(v.to_string()),
+        PgType::Bool => match v {
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::String(s) => match s.as_str() {
+                "true" => Cell::Bool(true),
+                "false" => Cell::Bool(false),
+                _ => return Err(mismatch()),
+            },
+            _ => return Err(mismatch()),
+        },
+        PgType::Char | PgType::SmallInt | PgType::Integer | PgType::BigInt => {
+            let i = integer(v).ok_or_else(mismatch)??;
+            let fits = |lo: i64, hi: i64| {
+                if (lo..=hi).contains(&i) {
+                    Ok(i)
+                } else {
+                    Err(format!("{i} is out of range for {}", ty.sql_name()))
+                }
+            };
+            match ty {
+                PgType::Char => Cell::I8(fits(i8::MIN.into(), i8::MAX.into())? as i8),
+                PgType::SmallInt => Cell::I16(fits(i16::MIN.into(), i16::MAX.into())? as i16),
+                PgType::Integer => Cell::I32(fits(i32::MIN.into(), i32::MAX.into())? as i32),
+                _ => Cell::I64(i),
+            }
+        }
+        PgType::Real | PgType::Double | PgType::Numeric => {
+            let f = match v {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                _ => None,
+            }
+            .ok_or_else(mismatch)?;
+            match ty {
+                PgType::Real => Cell::F32(f as f32),
+                PgType::Double => Cell::F64(f),
+                _ => Cell::Numeric(f),
+            }
+        }
+        PgType::Timestamp | PgType::Timestamptz => {
+            let us = micros(v).ok_or_else(mismatch)??;
+            if ty == PgType::Timestamp {
+                Cell::Timestamp(us)
+            } else {
+                Cell::Timestamptz(us)
+            }
+        }
+        PgType::Date => Cell::Date(micros(v).ok_or_else(mismatch)??.div_euclid(1_000_000)),
+        PgType::Uuid => match v {
+            Value::String(s) if is_uuid(s) => Cell::Uuid(s.clone()),
+            Value::String(_) => {
+                return Err("expected uuid, found a string that is not a UUID".into())
+            }
+            _ => return Err(mismatch()),
+        },
+    };
+    Ok(Some(cell))
+}
+
+/// Whole numbers only: JSON integers, integral floats, or numeric strings.
+fn integer(v: &Value) -> Option<Result<i64, String>> {
+    let out_of_range = || Err("number is out of range for bigint".to_string());
+    match v {
+        Value::Number(n) => Some(match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Ok(i),
+            (None, _) if n.is_u64() => out_of_range(),
+            (None, Some(f)) if f.fract() != 0.0 => {
+                Err("expected a whole number, found a fractional number".into())
+            }
+            (None, Some(f)) if f.abs() < 9.2e18 => Ok(f as i64),
+            _ => out_of_range(),
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok().map(Ok),
+        _ => None,
+    }
+}
+
+/// Clerk's Unix milliseconds (or an RFC 3339 / ISO date string) → microseconds.
+fn micros(v: &Value) -> Option<Result<i64, String>> {
+    let us = match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(ms) => ms.checked_mul(1000),
+            None => n
+                .as_f64()
+                .map(|ms| (ms * 1000.0).round())
+                .and_then(|f| (f.abs() < 9.2e18).then_some(f as i64)),
+        },
+        Value::String(s) => Some(timefmt::parse_micros(s)?),
+        _ => return None,
+    };
+    Some(match us {
+        Some(us) if (MIN_MICROS..=MAX_MICROS).contains(&us) => Ok(us),
+        _ => Err("timestamp is outside the years 1..9999".into()),
+    })
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.len() {
+        32 => b.iter().all(u8::is_ascii_hexdigit),
+        36 => b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::find;
+    use crate::model::QualValue;
+    use serde_json::json;
+
+    fn cols(spec: &[(&str, PgType)]) -> Vec<ColumnSpec> {
+        spec.iter()
+            .map(|(n, t)| ColumnSpec {
+                name: n.to_string(),
+                ty: *t,
+            })
+            .collect()
+    }
+
+    fn run(
+        object: &str,
+        spec: &[(&str, PgType)],
+        quals: &[Qual],
+        row: Value,
+    ) -> Result<Vec<Option<Cell>>, String> {
+        let p = Projection::new(find(object).unwrap(), &cols(spec), quals);
+        let mut out = vec![Some(Cell::Bool(true))]; // stale content must be cleared
+        p.project(&row, Some("route_val"), &mut out).map(|_| out)
+    }
+
+    #[test]
+    fn one_cell_per_column_in_order_with_nulls() {
+        let row = json!({"id": "user_1", "first_name": null, "banned": true, "n": 5});
+        let out = run(
+            "users",
+            &[
+                ("banned", PgType::Bool),
+                ("first_name", PgType::Text),
+                ("missing", PgType::BigInt),
+                ("id", PgType::Text),
+                ("n", PgType::Text),
+            ],
+            &[],
+            row,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                Some(Cell::Bool(true)),
+                None,
+                None,
+                Some(Cell::String("user_1".into())),
+                Some(Cell::String("5".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn derived_user_columns() {
+        let row = json!({
+            "id": "u", "primary_email_address_id": "e2", "primary_phone_number_id": null,
+            "email_addresses": [
+                {"id": "e1", "email_address": "second@x.co"},
+                {"id": "e2", "email_address": "primary@x.co"}
+            ],
+            "phone_numbers": [{"id": "p1", "phone_number": "+100"}]
+        });
+        let spec = [
+            ("primary_email_address", PgType::Text),
+            ("email_address", PgType::Text),
+            ("primary_phone_number", PgType::Text),
+        ];
+        let out = run("users", &spec, &[], row.clone()).unwrap();
+        assert_eq!(out[0], Some(Cell::String("primary@x.co".into())));
+        assert_eq!(out[1], Some(Cell::String("primary@x.co".into())));
+        assert_eq!(out[2], None);
+        let q = Qual {
+            field: "email_address".into(),
+            op: "=".into(),
+            values: vec![QualValue::Text("SECOND@x.co".into())],
+            is_list: false,
+        };
+        let out = run("users", &spec, &[q], row).unwrap();
+        assert_eq!(out[1], Some(Cell::String("second@x.co".into())));
+    }
+
+    #[test]
+    fn nested_route_and_any_sources() {
+        let row = json!({"id": "m", "organization": {"id": "org_1"}, "public_user_data": {"user_id": "u1"}});
+        let out = run(
+            "organization_memberships",
+            &[("organization_id", PgType::Text), ("user_id", PgType::Text)],
+            &[],
+            row,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                Some(Cell::String("org_1".into())),
+                Some(Cell::String("u1".into()))
+            ]
+        );
+        let out = run(
+            "user_billing_subscriptions",
+            &[("user_id", PgType::Text)],
+            &[],
+            json!({"id": "s"}),
+        )
+        .unwrap();
+        assert_eq!(out, vec![Some(Cell::String("route_val".into()))]);
+        // The object's own field wins over the route value.
+        let out = run(
+            "billing_payment_attempts",
+            &[("statement_id", PgType::Text)],
+            &[],
+            json!({"statement_id": "st"}),
+        )
+        .unwrap();
+        assert_eq!(out, vec![Some(Cell::String("st".into()))]);
+    }
+
+    #[test]
+    fn attrs_is_the_whole_object() {
+        let row = json!({"id": "x", "name": "Zoë \"q\" 🚀"});
+        let out = run(
+            "domains",
+            &[("attrs", PgType::Jsonb), ("attrs", PgType::Text)],
+            &[],
+            row.clone(),
+        )
+        .unwrap();
+        let Some(Cell::Json(s)) = &out[0] else {
+            panic!()
+        };
+        assert_eq!(serde_json::from_str::<Value>(s).unwrap(), row);
+        assert!(matches!(&out[1], Some(Cell::String(t)) if t == s));
+    }
+
+    #[test]
+    fn conversions() {
+        use PgType::*;
+        let ok = |v: Value, t| convert(&v, t).unwrap().unwrap();
+        assert_eq!(
+            ok(json!(1_700_000_000_123i64), Timestamptz),
+            Cell::Timestamptz(1_700_000_000_123_000)
+        );
+        assert_eq!(ok(json!(1.5), Timestamp), Cell::Timestamp(1500));
+        assert_eq!(ok(json!("2025-01-31"), Date), Cell::Date(1_738_281_600));
+        assert_eq!(
+            ok(json!(1_738_281_600_999i64), Date),
+            Cell::Date(1_738_281_600)
+        );
+        assert_eq!(
+            ok(json!("2026-01-08T00:00:00Z"), Timestamptz),
+            Cell::Timestamptz(1_767_830_400_000_000)
+        );
+        assert_eq!(ok(json!(5.0), Integer), Cell::I32(5));
+        assert_eq!(ok(json!("42"), BigInt), Cell::I64(42));
+        assert_eq!(ok(json!(-3), SmallInt), Cell::I16(-3));
+        assert_eq!(ok(json!("49.99"), Numeric), Cell::Numeric(49.99));
+        assert_eq!(ok(json!(2), Real), Cell::F32(2.0));
+        assert_eq!(ok(json!("true"), Bool), Cell::Bool(true));
+        assert_eq!(ok(json!("x"), Jsonb), Cell::Json("\"x\"".into()));
+        assert_eq!(
+            ok(json!([1, {"a": null}]), Jsonb),
+            Cell::Json("[1,{\"a\":null}]".into())
+        );
+        assert_eq!(ok(json!({"a": 1}), Text), Cell::String("{\"a\":1}".into()));
+        assert_eq!(ok(json!(true), Text), Cell::String("true".into()));
+        let u = "123e4567-e89b-12d3-a456-426614174000";
+        assert_eq!(ok(json!(u), Uuid), Cell::Uuid(u.into()));
+    }
+
+    #[test]
+    fn conversion_errors_name_the_types_not_the_value() {
+        use PgType::*;
+        let err = |v: Value, t| convert(&v, t).unwrap_err();
+        assert_eq!(
+            err(json!("sk_secret"), Integer),
+            "expected integer, found a JSON string"
+        );
+        assert!(err(json!(1.5), BigInt).contains("fractional"));
+        assert!(err(json!(40000), SmallInt).contains("out of range for smallint"));
+        assert!(err(json!(u64::MAX), BigInt).contains("out of range"));
+        assert!(err(json!(i64::MAX), Timestamptz).contains("years"));
+        assert!(err(json!({"a": 1}), Timestamptz).contains("found a JSON object"));
+        assert!(err(json!("not-a-uuid"), Uuid).contains("not a UUID"));
+        assert!(err(json!("yes?"), Bool).contains("expected boolean"));
+        let e = run(
+            "users",
+            &[("first_name", Integer)],
+            &[],
+            json!({"first_name": "Ann"}),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("\"first_name\"")
+                && e.contains("users")
+                && e.contains("integer")
+                && !e.contains("Ann"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,379 @@
+//! The scan engine: runs the planned fetches one page at a time, only when Postgres asks
+//! for more rows, so `LIMIT 5` costs one request and memory stays around one page.
+
+use crate::catalog::{Object, Paging};
+use crate::client::{self, GetError};
+use crate::config::Config;
+use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
+use crate::plan::{self, encode, Fetch};
+use crate::project::Projection;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Clerk's maximum page size.
+pub const PAGE_SIZE: u64 = 500;
+/// Bound on pages per fetch (10 million rows), so a misbehaving endpoint cannot loop forever.
+pub const MAX_PAGES: u32 = 20_000;
+/// Page bodies kept so a re-scan (the inner side of a join) replays instead of refetching.
+pub const REPLAY_CAP_BYTES: usize = 2 << 20;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Cursor {
+    Start,
+    Offset(u64),
+    After(String),
+    Done,
+}
+
+/// Where the network side of the scan stands.
+#[derive(Debug)]
+struct Live {
+    fetch: usize,
+    cursor: Cursor,
+    /// The fetch's paging; switches from Cursor to Offset if Clerk refuses the cursor.
+    paging: Paging,
+    pages: u32,
+    rows: u64,
+}
+
+/// Duplicate suppression: ids of the previous page (offset paging shifts when rows are
+/// created mid-scan), and of every row when several fetches could overlap.
+#[derive(Debug, Default)]
+struct Seen {
+    prev: BTreeSet<String>,
+    all: Option<BTreeSet<String>>,
+}
+
+#[derive(Debug)]
+pub struct Scan {
+    object: &'static Object,
+    projection: Projection,
+    fetches: Vec<Fetch>,
+    first_page: u64,
+    live: Live,
+    rows: std::vec::IntoIter<Value>,
+    rows_fetch: usize,
+    seen: Seen,
+    /// (fetch index, body) of every page so far, while under the cap; None once over it.
+    replay: Option<Vec<(usize, String)>>,
+    replay_bytes: usize,
+    /// Next replayed page while a re-scan is replaying.
+    replay_pos: Option<usize>,
+    pub rows_out: u64,
+    pub requests: u64,
+}
+
+impl Scan {
+    pub fn new(
+        object: &'static Object,
+        columns: &[ColumnSpec],
+        quals: &[Qual],
+        limit: Option<Limit>,
+    ) -> Result<Scan, String> {
+        let referenced: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let fetches = plan::plan(object, quals, &referenced)?;
+        // LIMIT only sizes the first page; Postgres may still need more rows (ORDER BY,
+        // joins, rechecked quals), so paging continues on demand.
+        let first_page = limit
+            .map(|l| {
+                l.count
+                    .saturating_add(l.offset.max(0))
+                    .clamp(1, PAGE_SIZE as i64) as u64
+            })
+            .unwrap_or(PAGE_SIZE);
+        let multi = fetches.len() > 1;
+        Ok(Scan {
+            object,
+            projection: Projection::new(object, columns, quals),
+            live: Live::start(&fetches, 0),
+            fetches,
+            first_page,
+            rows: Vec::new().into_iter(),
+            rows_fetch: 0,
+            seen: Seen::new(multi),
+            replay: Some(Vec::new()),
+            replay_bytes: 0,
+            replay_pos: None,
+            rows_out: 0,
+            requests: 0,
+        })
+    }
+
+    pub fn fetches(&self) -> &[Fetch] {
+        &self.fetches
+    }
+
+    /// Fill `out` with the next row; false when the scan is over.
+    pub fn next_row(
+        &mut self,
+        host: &mut dyn Host,
+        cfg: &Config,
+        out: &mut Vec<Option<Cell>>,
+    ) -> Result<bool, String> {
+        loop {
+            if let Some(row) = self.rows.next() {
+                let route = self.fetches[self.rows_fetch].route_value.as_deref();
+                self.projection.project(&row, route, out)?;
+                self.rows_out += 1;
+                return Ok(true);
+            }
+            if !self.next_page(host, cfg)? {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// Start over with the same quals: replay buffered pages, then continue live.
+    pub fn rescan(&mut self) {
+        self.rows = Vec::new().into_iter();
+        self.seen = Seen::new(self.fetches.len() > 1);
+        if self.replay.is_some() {
+            self.replay_pos = Some(0);
+        } else {
+            self.live = Live::start(&self.fetches, 0);
+            self.replay = Some(Vec::new());
+            self.replay_bytes = 0;
+        }
+    }
+
+    /// Load the next page into `self.rows`; false when there is none.
+    fn next_page(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<bool, String> {
+        if let (Some(pos), Some(pages)) = (self.replay_pos, &self.replay) {
+            if let Some((fetch, body)) = pages.get(pos) {
+                let fetch = *fetch;
+                let (rows, _) = parse(self.object.name, &self.fetches[fetch], body)?;
+                self.replay_pos = Some(pos + 1);
+                self.accept(fetch, rows);
+                return Ok(true);
+            }
+            self.replay_pos = None;
+        }
+        loop {
+            if self.live.fetch >= self.fetches.len() {
+                return Ok(false);
+            }
+            if self.live.cursor == Cursor::Done {
+                self.live = Live::start(&self.fetches, self.live.fetch + 1);
+                self.seen.prev.clear();
+                continue;
+            }
+            let fetch = self.live.fetch;
+            let Some(body) = self.request(host, cfg)? else {
+                self.live.cursor = Cursor::Done; // 404 on a by-id/single lookup: no row
+                continue;
+            };
+            let (rows, total) = parse(self.object.name, &self.fetches[fetch], &body)?;
+            host.page_received(rows.len() as i64, body.len() as i64);
+            self.advance(&rows, total)?;
+            let prev_dups = self.accept(fetch, rows);
+            if prev_dups {
+                // The endpoint ignored our offset and sent the previous page again.
+                self.live.cursor = Cursor::Done;
+            }
+            self.keep_for_replay(fetch, body);
+            return Ok(true);
+        }
+    }
+
+    /// GET the live fetch's next page. Falls back from cursor to offset paging if Clerk
+    /// refuses `starting_after` (422).
+    fn request(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<Option<String>, String> {
+        loop {
+            let f = &self.fetches[self.live.fetch];
+            let mut query = String::new();
+            let mut add = |k: &str, v: &str| {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(k);
+                query.push('=');
+                query.push_str(&encode(v));
+            };
+            for (k, v) in &f.params {
+                add(k, v);
+            }
+            let limit = self.page_limit().to_string();
+            match (&self.live.paging, &self.live.cursor) {
+                (Paging::Offset { paginated }, c) => {
+                    add("limit", &limit);
+                    if let Cursor::Offset(o) = c {
+                        add("offset", &o.to_string());
+                    }
+                    if *paginated {
+                        add("paginated", "true");
+                    }
+                }
+                (Paging::Cursor, c) => {
+                    add("limit", &limit);
+                    if let Cursor::After(id) = c {
+                        add("starting_after", id);
+                    }
+                }
+                (Paging::Unpaged | Paging::Single, _) => {}
+            }
+            self.requests += 1;
+            let after_cursor = matches!(self.live.cursor, Cursor::After(_));
+            match client::get(
+                host,
+                cfg,
+                self.object.name,
+                &f.path,
+                &query,
+                f.missing_is_empty,
+            ) {
+                Ok(body) => return Ok(body),
+                Err(GetError::Status(422, _)) if after_cursor => {
+                    if cfg.debug {
+                        host.debug("clerk_fdw: cursor paging refused; using offset paging");
+                    }
+                    self.live.paging = Paging::Offset { paginated: false };
+                    self.live.cursor = Cursor::Offset(self.live.rows);
+                }
+                Err(e) => return Err(e.message()),
+            }
+        }
+    }
+
+    fn page_limit(&self) -> u64 {
+        if self.live.pages == 0 {
+            self.first_page
+        } else {
+            PAGE_SIZE
+        }
+    }
+
+    /// Decide the next cursor from a raw page (before duplicate suppression).
+    fn advance(&mut self, rows: &[Value], total: Option<u64>) -> Result<(), String> {
+        let n = rows.len() as u64;
+        let requested = self.page_limit();
+        let live = &mut self.live;
+        live.pages += 1;
+        live.rows += n;
+        live.cursor = match live.paging {
+            Paging::Unpaged | Paging::Single => Cursor::Done,
+            _ if n == 0 || n < requested => Cursor::Done,
+            Paging::Offset { .. } if total.is_some_and(|t| live.rows >= t) => Cursor::Done,
+            Paging::Offset { .. } => Cursor::Offset(live.rows),
+            Paging::Cursor => match rows
+                .last()
+                .and_then(|r| r.get("id"))
+                .and_then(Value::as_str)
+            {
+                Some(id) => Cursor::After(id.to_string()),
+                None => return Err(format!(
+                    "unexpected response from Clerk for {} at {}: a row has no id to page after",
+                    self.object.name, self.fetches[live.fetch].path
+                )),
+            },
+        };
+        if live.cursor != Cursor::Done && live.pages >= MAX_PAGES {
+            return Err(format!(
+                "stopped reading {} at {} after {MAX_PAGES} pages ({} rows): add WHERE \
+                 conditions that push down to read less",
+                self.object.name, self.fetches[live.fetch].path, live.rows
+            ));
+        }
+        Ok(())
+    }
+
+    /// Drop duplicates (and by-id answers for another id), queue the rest. True when the
+    /// page was non-empty and entirely a repeat of the previous page.
+    fn accept(&mut self, fetch: usize, mut rows: Vec<Value>) -> bool {
+        let expect = self.fetches[fetch].expect_id.as_deref();
+        let n = rows.len();
+        let seen = &mut self.seen;
+        let mut page_ids = BTreeSet::new();
+        let mut prev_dups = 0;
+        rows.retain(|r| {
+            let Some(id) = r.get("id").and_then(Value::as_str) else {
+                return expect.is_none();
+            };
+            if expect.is_some_and(|e| e != id) {
+                return false;
+            }
+            if seen.prev.contains(id) {
+                prev_dups += 1;
+                return false;
+            }
+            if seen
+                .all
+                .as_mut()
+                .is_some_and(|all| !all.insert(id.to_string()))
+            {
+                return false;
+            }
+            page_ids.insert(id.to_string());
+            true
+        });
+        seen.prev = page_ids;
+        self.rows = rows.into_iter();
+        self.rows_fetch = fetch;
+        n > 0 && prev_dups == n
+    }
+
+    fn keep_for_replay(&mut self, fetch: usize, body: String) {
+        if let Some(pages) = &mut self.replay {
+            self.replay_bytes += body.len();
+            if self.replay_bytes <= REPLAY_CAP_BYTES {
+                pages.push((fetch, body));
+            } else {
+                self.replay = None;
+            }
+        }
+    }
+}
+
+/// Rows (and `total_count`, if any) of one response body.
+fn parse(object: &str, f: &Fetch, body: &str) -> Result<(Vec<Value>, Option<u64>), String> {
+    let bad = |what: &str| {
+        format!(
+            "unexpected response from Clerk for {object} at {}: {what}",
+            f.path
+        )
+    };
+    let v: Value = serde_json::from_str(body).map_err(|e| {
+        bad(&format!(
+            "malformed JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    match v {
+        Value::Object(_) if f.paging == Paging::Single => Ok((vec![v], None)),
+        Value::Array(rows) => Ok((rows, None)),
+        Value::Object(mut m) => {
+            let total = m.get("total_count").and_then(Value::as_u64);
+            match m.remove("data") {
+                Some(Value::Array(rows)) => Ok((rows, total)),
+                _ => Err(bad(
+                    "expected a list ({data, total_count}), found an object without a data array",
+                )),
+            }
+        }
+        _ => Err(bad("expected a JSON array or object, found a scalar")),
+    }
+}
+
+impl Live {
+    fn start(fetches: &[Fetch], fetch: usize) -> Live {
+        Live {
+            fetch,
+            cursor: Cursor::Start,
+            paging: fetches.get(fetch).map_or(Paging::Single, |f| f.paging),
+            pages: 0,
+            rows: 0,
+        }
+    }
+}
+
+impl Seen {
+    fn new(multi: bool) -> Seen {
+        Seen {
+            prev: BTreeSet::new(),
+            all: multi.then(BTreeSet::new),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,461 @@
+use super::*;
+use crate::catalog::find;
+use crate::config;
+use crate::model::{HttpResponse, PgType, QualValue};
+use serde_json::json;
+
+type Responder = Box<dyn FnMut(&str) -> Result<HttpResponse, String>>;
+
+/// A host whose HTTP answers come from a closure; records URLs, sleeps and debug lines.
+struct Fake {
+    respond: Responder,
+    urls: Vec<String>,
+    sleeps: Vec<u64>,
+    pages: u32,
+}
+
+impl Host for Fake {
+    fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String> {
+        assert!(headers.iter().all(|(k, _)| k == &k.to_ascii_lowercase()));
+        self.urls.push(url.to_string());
+        (self.respond)(url)
+    }
+    fn sleep_ms(&mut self, ms: u64) {
+        self.sleeps.push(ms);
+    }
+    fn debug(&mut self, _: &str) {}
+    fn page_received(&mut self, _: i64, _: i64) {
+        self.pages += 1;
+    }
+}
+
+fn fake(respond: impl FnMut(&str) -> Result<HttpResponse, String> + 'static) -> Fake {
+    Fake {
+        respond: Box::new(respond),
+        urls: vec![],
+        sleeps: vec![],
+        pages: 0,
+    }
+}
+
+fn ok(body: Value) -> Result<HttpResponse, String> {
+    Ok(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: body.to_string(),
+    })
+}
+
+fn status(code: u16, headers: &[(&str, &str)]) -> Result<HttpResponse, String> {
+    Ok(HttpResponse {
+        status: code,
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body: String::new(),
+    })
+}
+
+fn cfg() -> Config {
+    config::from_options(
+        |k| match k {
+            "api_key" => Some("sk_test_secret".into()),
+            "api_url" => Some("http://clerk.test/v1".into()),
+            _ => None,
+        },
+        |_| None,
+    )
+    .unwrap()
+}
+
+fn param(url: &str, key: &str) -> Option<String> {
+    let q = url.split_once('?')?.1;
+    q.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_string())
+}
+
+fn ids(n: std::ops::Range<u64>) -> Vec<Value> {
+    n.map(|i| json!({"id": format!("x_{i:05}"), "n": i}))
+        .collect()
+}
+
+fn id_col() -> Vec<ColumnSpec> {
+    vec![ColumnSpec {
+        name: "id".into(),
+        ty: PgType::Text,
+    }]
+}
+
+fn drain(scan: &mut Scan, host: &mut Fake) -> Result<Vec<String>, String> {
+    let mut out = vec![];
+    let mut row = vec![];
+    while scan.next_row(host, &cfg(), &mut row)? {
+        match &row[0] {
+            Some(Cell::String(s)) => out.push(s.clone()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    Ok(out)
+}
+
+/// An offset-paged envelope endpoint over `total` rows.
+fn envelope_server(total: u64) -> impl FnMut(&str) -> Result<HttpResponse, String> {
+    move |url| {
+        let limit: u64 = param(url, "limit").unwrap().parse().unwrap();
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        let end = (offset + limit).min(total);
+        ok(json!({"data": ids(offset.min(total)..end), "total_count": total}))
+    }
+}
+
+#[test]
+fn offset_paging_reads_every_row_once_and_stops_on_total_count() {
+    let obj = find("billing_statements").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(1000));
+    let rows = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(rows.len(), 1000);
+    assert_eq!(
+        rows,
+        ids(0..1000)
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    );
+    // 1000 = 2 full pages; total_count says stop, no third (empty) request.
+    assert_eq!(host.urls.len(), 2);
+    assert_eq!(param(&host.urls[1], "offset").as_deref(), Some("500"));
+    assert_eq!(param(&host.urls[0], "paginated").as_deref(), Some("true"));
+    assert_eq!(host.pages, 2, "stats are reported per page");
+}
+
+#[test]
+fn bare_array_pages_stop_on_a_short_page() {
+    let obj = find("allowlist_identifiers").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    // This endpoint ignores `paginated` here and answers bare arrays.
+    let mut host = fake(|url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        ok(Value::Array(ids(offset..(offset + 500).min(700))))
+    });
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 700);
+    assert_eq!(host.urls.len(), 2);
+}
+
+#[test]
+fn users_use_cursor_paging() {
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        assert!(param(url, "offset").is_none());
+        let start = match param(url, "starting_after") {
+            None => 0,
+            Some(id) => id[2..].parse::<u64>().unwrap() + 1,
+        };
+        ok(Value::Array(ids(start..(start + 500).min(1234))))
+    });
+    let rows = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(rows.len(), 1234);
+    assert_eq!(host.urls.len(), 3);
+    assert_eq!(
+        param(&host.urls[1], "starting_after").as_deref(),
+        Some("x_00499")
+    );
+}
+
+#[test]
+fn cursor_refused_falls_back_to_offset() {
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        if param(url, "starting_after").is_some() {
+            return status(422, &[]);
+        }
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        ok(Value::Array(ids(offset..(offset + 500).min(800))))
+    });
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 800);
+    assert_eq!(param(&host.urls[2], "offset").as_deref(), Some("500"));
+}
+
+#[test]
+fn limit_sizes_only_the_first_page_and_paging_continues() {
+    let obj = find("billing_statements").unwrap();
+    let limit = Some(Limit {
+        count: 5,
+        offset: 2,
+    });
+    let mut scan = Scan::new(obj, &id_col(), &[], limit).unwrap();
+    let mut host = fake(envelope_server(20));
+    let mut row = vec![];
+    for _ in 0..7 {
+        assert!(scan.next_row(&mut host, &cfg(), &mut row).unwrap());
+    }
+    assert_eq!(
+        host.urls.len(),
+        1,
+        "LIMIT 5 OFFSET 2 is answered by the first page"
+    );
+    assert_eq!(param(&host.urls[0], "limit").as_deref(), Some("7"));
+    // Postgres may want more (e.g. a local ORDER BY): keep paging.
+    let rest = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(rest.len(), 13);
+    assert_eq!(param(&host.urls[1], "offset").as_deref(), Some("7"));
+    assert_eq!(param(&host.urls[1], "limit").as_deref(), Some("500"));
+}
+
+#[test]
+fn unpaged_endpoint_is_fetched_once_even_when_large() {
+    let obj = find("blocklist_identifiers").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        assert!(!url.contains('?'), "no paging parameters: {url}");
+        ok(json!({"data": ids(0..600), "total_count": 600}))
+    });
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 600);
+    assert_eq!(host.urls.len(), 1);
+}
+
+#[test]
+fn an_endpoint_ignoring_offset_yields_no_duplicates_and_stops() {
+    let obj = find("organization_memberships").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|_| ok(json!({"data": ids(0..500)})));
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 500);
+    assert_eq!(host.urls.len(), 2);
+}
+
+#[test]
+fn rows_shifted_by_a_concurrent_insert_are_not_duplicated() {
+    let obj = find("organizations").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    // Page 2 starts one row early (a row was inserted at the head meanwhile).
+    let mut host = fake(|url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        let start = if offset == 0 { 0 } else { offset - 1 };
+        ok(json!({"data": ids(start..(start + 500).min(900)), "total_count": 901}))
+    });
+    let rows = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(rows.len(), 900);
+    let unique: BTreeSet<&String> = rows.iter().collect();
+    assert_eq!(unique.len(), 900);
+}
+
+#[test]
+fn by_id_404_is_zero_rows_but_list_404_is_an_error() {
+    let q = |f: &str, v: &str| Qual {
+        field: f.into(),
+        op: "=".into(),
+        values: vec![QualValue::Text(v.into())],
+        is_list: false,
+    };
+    let users = find("users").unwrap();
+    let mut scan = Scan::new(users, &id_col(), &[q("id", "user_nope")], None).unwrap();
+    let mut host = fake(|_| status(404, &[]));
+    assert!(drain(&mut scan, &mut host).unwrap().is_empty());
+    assert_eq!(host.urls, vec!["http://clerk.test/v1/users/user_nope"]);
+
+    let attempts = find("billing_payment_attempts").unwrap();
+    let mut scan = Scan::new(attempts, &id_col(), &[q("statement_id", "st")], None).unwrap();
+    let err = drain(&mut scan, &mut fake(|_| status(404, &[]))).unwrap_err();
+    assert!(
+        err.contains("404") && err.contains("billing_payment_attempts"),
+        "{err}"
+    );
+
+    // Organizations resolve slugs: a row whose id differs from the qual is dropped.
+    let orgs = find("organizations").unwrap();
+    let mut scan = Scan::new(orgs, &id_col(), &[q("id", "acme")], None).unwrap();
+    let mut host = fake(|_| ok(json!({"id": "org_1", "slug": "acme"})));
+    assert!(drain(&mut scan, &mut host).unwrap().is_empty());
+}
+
+#[test]
+fn rate_limits_are_retried_with_retry_after_then_succeed() {
+    let obj = find("domains").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut n = 0;
+    let mut host = fake(move |_| {
+        n += 1;
+        match n {
+            1 => status(429, &[("Retry-After", "2")]),
+            2 => status(503, &[]),
+            _ => ok(json!({"data": ids(0..3), "total_count": 3})),
+        }
+    });
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 3);
+    assert_eq!(host.sleeps, vec![2000, 1000]);
+}
+
+#[test]
+fn persistent_rate_limit_is_a_bounded_clear_error() {
+    let obj = find("domains").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|_| status(429, &[("retry-after", "1")]));
+    let err = drain(&mut scan, &mut host).unwrap_err();
+    assert!(err.contains("429") && err.contains("domains"), "{err}");
+    assert_eq!(
+        host.urls.len() as u32,
+        crate::retry::POLICY.rate_limit_attempts
+    );
+}
+
+#[test]
+fn transport_errors_are_scrubbed() {
+    let obj = find("users").unwrap();
+    let q = Qual {
+        field: "email_address".into(),
+        op: "=".into(),
+        values: vec![QualValue::Text("ann@x.co".into())],
+        is_list: false,
+    };
+    let mut scan = Scan::new(obj, &id_col(), &[q], None).unwrap();
+    let mut host = fake(|url| {
+        Err(format!(
+            "error sending request for url ({url}): Bearer sk_test_secret"
+        ))
+    });
+    let err = drain(&mut scan, &mut host).unwrap_err();
+    assert!(
+        !err.contains("ann") && !err.contains("sk_test_secret"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/users") && err.contains("could not reach Clerk"),
+        "{err}"
+    );
+    assert_eq!(host.urls.len() as u32, crate::retry::POLICY.error_attempts);
+}
+
+#[test]
+fn malformed_json_and_wrong_shapes_name_object_and_path() {
+    let obj = find("jwt_templates").unwrap();
+    for body in ["{not json", "{\"items\": []}", "42"] {
+        let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+        let body = body.to_string();
+        let mut host = fake(move |_| {
+            Ok(HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.clone(),
+            })
+        });
+        let err = drain(&mut scan, &mut host).unwrap_err();
+        assert!(err.contains("jwt_templates at /jwt_templates:"), "{err}");
+        assert!(!err.contains("limit="), "{err}");
+    }
+}
+
+#[test]
+fn rescan_replays_buffered_pages_without_requests() {
+    let obj = find("billing_statements").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(700));
+    let first = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(host.urls.len(), 2);
+    scan.rescan();
+    let second = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(first, second);
+    assert_eq!(host.urls.len(), 2, "replayed from memory");
+
+    // A re-scan mid-way replays what was read, then continues live.
+    let mut scan = Scan::new(
+        obj,
+        &id_col(),
+        &[],
+        Some(Limit {
+            count: 3,
+            offset: 0,
+        }),
+    )
+    .unwrap();
+    let mut host = fake(envelope_server(700));
+    let mut row = vec![];
+    scan.next_row(&mut host, &cfg(), &mut row).unwrap();
+    scan.rescan();
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 700);
+    assert_eq!(host.urls.len(), 3);
+}
+
+#[test]
+fn rescan_refetches_when_over_the_replay_cap() {
+    let obj = find("billing_statements").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let pad = "x".repeat(REPLAY_CAP_BYTES / 400);
+    let mut host = fake(move |url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        let data: Vec<Value> = (offset..(offset + 500).min(1000))
+            .map(|i| json!({"id": format!("x_{i:05}"), "pad": pad}))
+            .collect();
+        ok(json!({"data": data, "total_count": 1000}))
+    });
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 1000);
+    scan.rescan();
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 1000);
+    assert_eq!(host.urls.len(), 4);
+}
+
+#[test]
+fn overlapping_chunks_do_not_duplicate_rows() {
+    let obj = find("users").unwrap();
+    let emails: Vec<QualValue> = (0..150)
+        .map(|i| QualValue::Text(format!("e{i}@x.co")))
+        .collect();
+    let q = Qual {
+        field: "email_address".into(),
+        op: "=".into(),
+        values: emails,
+        is_list: true,
+    };
+    let mut scan = Scan::new(obj, &id_col(), &[q], None).unwrap();
+    assert_eq!(scan.fetches().len(), 2);
+    // The same user matches an address in both chunks.
+    let mut host = fake(|_| ok(json!([{"id": "user_1"}])));
+    assert_eq!(drain(&mut scan, &mut host).unwrap(), vec!["user_1"]);
+    assert_eq!(host.urls.len(), 2);
+}
+
+#[test]
+fn required_route_values_fill_the_column() {
+    let obj = find("user_billing_subscriptions").unwrap();
+    let cols = vec![
+        ColumnSpec {
+            name: "user_id".into(),
+            ty: PgType::Text,
+        },
+        ColumnSpec {
+            name: "id".into(),
+            ty: PgType::Text,
+        },
+    ];
+    let q = Qual {
+        field: "user_id".into(),
+        op: "=".into(),
+        values: vec![
+            QualValue::Text("u1".into()),
+            QualValue::Text("u2".into()),
+            QualValue::Text("u3".into()),
+        ],
+        is_list: true,
+    };
+    let mut scan = Scan::new(obj, &cols, &[q], None).unwrap();
+    let mut host = fake(|url| {
+        if url.contains("/u2/") {
+            status(404, &[])
+        } else {
+            ok(json!({"id": format!("sub_{}", &url[url.len() - 23..url.len() - 21])}))
+        }
+    });
+    let mut row = vec![];
+    let mut got = vec![];
+    while scan.next_row(&mut host, &cfg(), &mut row).unwrap() {
+        got.push(row.clone());
+    }
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0][0], Some(Cell::String("u1".into())));
+    assert_eq!(got[1][0], Some(Cell::String("u3".into())));
+    assert_eq!(host.urls.len(), 3);
+}

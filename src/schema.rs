@@ -1,0 +1,104 @@
+//! IMPORT FOREIGN SCHEMA: one CREATE FOREIGN TABLE per catalog object.
+
+use crate::catalog::{Object, OBJECTS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListType {
+    All,
+    LimitTo,
+    Except,
+}
+
+/// Statements for the selected objects. Postgres applies LIMIT TO / EXCEPT and the target
+/// schema itself too; filtering here keeps the answer small and correct for any caller.
+pub fn import(server: &str, list_type: ListType, tables: &[String]) -> Vec<String> {
+    let listed = |o: &Object| tables.iter().any(|t| t == o.name);
+    OBJECTS
+        .iter()
+        .filter(|o| match list_type {
+            ListType::All => true,
+            ListType::LimitTo => listed(o),
+            ListType::Except => !listed(o),
+        })
+        .map(|o| create_table(o, server))
+        .collect()
+}
+
+pub fn create_table(o: &Object, server: &str) -> String {
+    let mut cols: Vec<String> = o
+        .columns
+        .iter()
+        .map(|c| format!("  {} {}", ident(c.name), c.ty.sql_name()))
+        .collect();
+    cols.push("  attrs jsonb".into());
+    format!(
+        "create foreign table if not exists {} (\n{}\n) server {} options (object '{}')",
+        ident(o.name),
+        cols.join(",\n"),
+        ident(server),
+        o.name
+    )
+}
+
+/// Quote an identifier when Postgres would otherwise fold or reject it.
+pub fn ident(s: &str) -> String {
+    const RESERVED: &[&str] = &["user", "timestamp", "default", "order", "group", "table"];
+    let plain = s
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !RESERVED.contains(&s);
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_every_object_with_attrs_last() {
+        let stmts = import("clerk_server", ListType::All, &[]);
+        assert_eq!(stmts.len(), OBJECTS.len());
+        for (s, o) in stmts.iter().zip(OBJECTS) {
+            assert!(s.starts_with(&format!("create foreign table if not exists {} (", o.name)));
+            assert!(s.contains("\n  attrs jsonb\n) server clerk_server options (object '"));
+            assert!(s.ends_with(&format!("(object '{}')", o.name)));
+            assert_eq!(s.matches(',').count(), o.columns.len(), "{s}");
+        }
+        let users = &stmts[OBJECTS.iter().position(|o| o.name == "users").unwrap()];
+        assert!(users.contains("  primary_email_address text,"));
+        assert!(users.contains("  created_at timestamptz,"));
+        let st = &stmts[OBJECTS
+            .iter()
+            .position(|o| o.name == "billing_statements")
+            .unwrap()];
+        assert!(st.contains("  \"timestamp\" timestamptz,"), "{st}");
+    }
+
+    #[test]
+    fn limit_to_and_except() {
+        let t = vec![
+            "users".to_string(),
+            "domains".to_string(),
+            "nope".to_string(),
+        ];
+        let only = import("s", ListType::LimitTo, &t);
+        assert_eq!(only.len(), 2);
+        assert!(only[0].contains(" domains (") && only[1].contains(" users ("));
+        assert_eq!(import("s", ListType::Except, &t).len(), OBJECTS.len() - 2);
+    }
+
+    #[test]
+    fn identifiers_are_quoted_when_needed() {
+        assert_eq!(ident("clerk_server"), "clerk_server");
+        assert_eq!(ident("Clerk Server"), "\"Clerk Server\"");
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(ident("1x"), "\"1x\"");
+    }
+}

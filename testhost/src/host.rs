@@ -1,0 +1,1 @@
+//! wasmtime host (owned by the host helper).

@@ -1,0 +1,1 @@
+//! Mock Clerk Backend API (owned by the mock/http helper).

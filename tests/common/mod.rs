@@ -1,0 +1,112 @@
+//! Shared set-up for the integration tests: the compiled component (compiled once per test
+//! binary), a mock Clerk server, and small helpers to read cells.
+#![allow(dead_code)]
+
+use clerk_fdw_testhost::host::{Cell, Host, Query, QuerySpec, QualSpec, TypeOid};
+use clerk_fdw_testhost::mock::{Dataset, MockClerk};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+pub const KEY: &str = "sk_test_mock";
+
+/// The release component, compiled once (the real host compiles it per query; the
+/// benchmark measures that).
+pub fn host() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let path = Host::default_wasm_path();
+        assert!(
+            path.exists(),
+            "{} is missing: build it first with `cargo component build --release --target wasm32-unknown-unknown`",
+            path.display()
+        );
+        Host::load(&path).expect("component loads")
+    })
+}
+
+pub fn mock(users: usize) -> MockClerk {
+    MockClerk::start(Dataset::generate(users))
+}
+
+pub fn server_options(mock: &MockClerk) -> Vec<(String, String)> {
+    vec![
+        ("api_key".into(), KEY.into()),
+        ("api_url".into(), mock.base_url()),
+    ]
+}
+
+pub fn cols(spec: &[(&str, TypeOid)]) -> Vec<(String, TypeOid)> {
+    spec.iter().map(|(n, t)| (n.to_string(), t.clone())).collect()
+}
+
+pub fn text_cols(names: &[&str]) -> Vec<(String, TypeOid)> {
+    names.iter().map(|n| (n.to_string(), TypeOid::String)).collect()
+}
+
+/// A query on `object` against `mock` with the given columns and quals.
+pub fn query(
+    mock: &MockClerk,
+    object: &str,
+    columns: Vec<(String, TypeOid)>,
+    quals: Vec<QualSpec>,
+) -> Query {
+    host()
+        .new_query(QuerySpec {
+            server_options: server_options(mock),
+            table_options: vec![("object".into(), object.into())],
+            columns,
+            quals,
+            ..QuerySpec::default()
+        })
+        .expect("init succeeds")
+}
+
+pub fn scan(
+    mock: &MockClerk,
+    object: &str,
+    columns: Vec<(String, TypeOid)>,
+    quals: Vec<QualSpec>,
+) -> Result<Vec<Vec<Option<Cell>>>, String> {
+    query(mock, object, columns, quals).scan_all()
+}
+
+pub fn s(v: &str) -> Cell {
+    Cell::String(v.to_string())
+}
+
+/// The text of a cell (panics on other kinds: the tests declare text columns).
+pub fn text(c: &Option<Cell>) -> Option<String> {
+    match c {
+        None => None,
+        Some(Cell::String(s)) => Some(s.clone()),
+        Some(other) => panic!("expected a text cell, got {other:?}"),
+    }
+}
+
+pub fn json(c: &Option<Cell>) -> Value {
+    match c {
+        None => Value::Null,
+        Some(Cell::Json(s)) => serde_json::from_str(s).expect("valid json cell"),
+        Some(other) => panic!("expected a json cell, got {other:?}"),
+    }
+}
+
+/// First column of every row as text.
+pub fn first_texts(rows: &[Vec<Option<Cell>>]) -> Vec<String> {
+    rows.iter().map(|r| text(&r[0]).expect("non-null")).collect()
+}
+
+/// Ids of a dataset list, in order.
+pub fn ids(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .map(|v| v["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// Requests the mock saw whose path starts with `prefix`.
+pub fn requests_to(mock: &MockClerk, prefix: &str) -> usize {
+    mock.requests()
+        .iter()
+        .filter(|r| r.path.starts_with(prefix))
+        .count()
+}

@@ -1,0 +1,164 @@
+//! Every object returns exactly the mock's rows through the component: all pages, each
+//! row once, `attrs` equal to the object Clerk sent.
+
+mod common;
+use clerk_fdw_testhost::host::{QualSpec, TypeOid};
+use common::*;
+use serde_json::Value;
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// Scan `object` (id, attrs) and compare with `expected`.
+fn check_list(mock: &clerk_fdw_testhost::mock::MockClerk, object: &str, expected: &[Value], quals: Vec<QualSpec>) {
+    let rows = scan(
+        mock,
+        object,
+        cols(&[("id", TypeOid::String), ("attrs", TypeOid::Json)]),
+        quals,
+    )
+    .unwrap_or_else(|e| panic!("{object}: {e}"));
+    let got = first_texts(&rows);
+    let mut unique = got.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), got.len(), "{object}: duplicated rows");
+    assert_eq!(sorted(got), sorted(ids(expected)), "{object}: wrong rows");
+    assert!(!expected.is_empty(), "{object}: the dataset should have rows");
+    for row in &rows {
+        let attrs = json(&row[1]);
+        let id = attrs["id"].as_str().unwrap();
+        let want = expected.iter().find(|e| e["id"] == id).unwrap();
+        // members_count is only sent on request; everything else must be identical.
+        let mut attrs = attrs.clone();
+        if let Some(o) = attrs.as_object_mut() {
+            o.remove("members_count");
+        }
+        assert_eq!(&attrs, want, "{object}: attrs of {id}");
+    }
+}
+
+#[test]
+fn every_list_object_returns_all_rows_once() {
+    let mock = mock(1200);
+    let ds = mock.dataset();
+    let lists: Vec<(&str, &Vec<Value>)> = vec![
+        ("allowlist_identifiers", &ds.allowlist_identifiers),
+        ("blocklist_identifiers", &ds.blocklist_identifiers),
+        ("domains", &ds.domains),
+        ("invitations", &ds.invitations),
+        ("jwt_templates", &ds.jwt_templates),
+        ("oauth_applications", &ds.oauth_applications),
+        ("organizations", &ds.organizations),
+        ("organization_invitations", &ds.organization_invitations),
+        ("organization_memberships", &ds.organization_memberships),
+        ("redirect_urls", &ds.redirect_urls),
+        ("saml_connections", &ds.saml_connections),
+        ("users", &ds.users),
+        ("billing_plans", &ds.billing_plans),
+        ("billing_subscription_items", &ds.billing_subscription_items),
+        ("billing_statements", &ds.billing_statements),
+    ];
+    for (object, expected) in lists {
+        check_list(&mock, object, expected, vec![]);
+    }
+    assert!(ds.users.len() > 1000 && ds.organization_memberships.len() > 0);
+}
+
+#[test]
+fn path_style_names_are_accepted() {
+    let mock = mock(30);
+    let ds = mock.dataset();
+    check_list(&mock, "billing/plans", &ds.billing_plans, vec![]);
+    check_list(&mock, "billing/subscription_items", &ds.billing_subscription_items, vec![]);
+    check_list(&mock, "billing/statements", &ds.billing_statements, vec![]);
+    let statement_ids: Vec<_> = ids(&ds.billing_statements).iter().map(|i| s(i)).collect();
+    for name in ["billing/statements/payment_attempts", "billing/payment_attempts"] {
+        check_list(
+            &mock,
+            name,
+            &ds.billing_payment_attempts,
+            vec![QualSpec::is_in("statement_id", statement_ids.clone())],
+        );
+    }
+}
+
+#[test]
+fn payment_attempts_per_statement() {
+    let mock = mock(30);
+    let ds = mock.dataset();
+    let statement_ids = ids(&ds.billing_statements);
+    check_list(
+        &mock,
+        "billing_payment_attempts",
+        &ds.billing_payment_attempts,
+        vec![QualSpec::is_in("statement_id", statement_ids.iter().map(|i| s(i)).collect())],
+    );
+    for st in &statement_ids {
+        let want: Vec<Value> = ds
+            .billing_payment_attempts
+            .iter()
+            .filter(|a| a["statement_id"] == st.as_str())
+            .cloned()
+            .collect();
+        let rows = scan(
+            &mock,
+            "billing_payment_attempts",
+            text_cols(&["statement_id", "id"]),
+            vec![QualSpec::eq("statement_id", s(st))],
+        )
+        .unwrap();
+        assert_eq!(rows.len(), want.len(), "statement {st}");
+        assert!(rows.iter().all(|r| text(&r[0]).as_deref() == Some(st.as_str())));
+    }
+}
+
+#[test]
+fn subscriptions_need_their_owner_and_echo_it() {
+    let mock = mock(60);
+    let ds = mock.dataset();
+    for (object, col, subs, owners) in [
+        ("user_billing_subscriptions", "user_id", &ds.user_subscriptions, ids(&ds.users)),
+        (
+            "organization_billing_subscriptions",
+            "organization_id",
+            &ds.organization_subscriptions,
+            ids(&ds.organizations),
+        ),
+    ] {
+        assert!(!subs.is_empty() && subs.len() < owners.len());
+        let rows = scan(
+            &mock,
+            object,
+            cols(&[(col, TypeOid::String), ("id", TypeOid::String), ("attrs", TypeOid::Json)]),
+            vec![QualSpec::is_in(col, owners.iter().map(|o| s(o)).collect())],
+        )
+        .unwrap_or_else(|e| panic!("{object}: {e}"));
+        // Owners without a subscription (404) are simply absent.
+        assert_eq!(rows.len(), subs.len(), "{object}");
+        for (owner, sub) in subs.iter() {
+            let row = rows
+                .iter()
+                .find(|r| text(&r[0]).as_deref() == Some(owner.as_str()))
+                .unwrap_or_else(|| panic!("{object}: no row for {owner}"));
+            assert_eq!(text(&row[1]).as_deref(), sub["id"].as_str());
+            assert_eq!(&json(&row[2]), sub);
+        }
+        // One request per owner, no more.
+        assert_eq!(requests_to(&mock, "/v1/"), owners.len());
+        mock.clear_requests();
+    }
+}
+
+#[test]
+fn an_unknown_object_lists_the_valid_names() {
+    let mock = mock(5);
+    let err = scan(&mock, "userz", text_cols(&["id"]), vec![]).unwrap_err();
+    assert!(err.contains("unknown object 'userz'"), "{err}");
+    for name in ["users", "billing_payment_attempts", "organization_billing_subscriptions"] {
+        assert!(err.contains(name), "{err}");
+    }
+    assert_eq!(mock.requests().len(), 0);
+}

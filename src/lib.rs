@@ -177,7 +177,7 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
         count: l.count(),
         offset: l.offset(),
     });
-    Scan::new(object, &columns, &quals, limit).map_err(|e| format!("{}: {e}", object.name))
+    Scan::new(object, &columns, &quals, limit)
 }
 
 impl Guest for ClerkFdw {

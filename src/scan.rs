@@ -260,10 +260,12 @@ impl Scan {
                 .and_then(Value::as_str)
             {
                 Some(id) => Cursor::After(id.to_string()),
-                None => return Err(format!(
+                None => {
+                    return Err(format!(
                     "unexpected response from Clerk for {} at {}: a row has no id to page after",
                     self.object.name, self.fetches[live.fetch].path
-                )),
+                ))
+                }
             },
         };
         if live.cursor != Cursor::Done && live.pages >= MAX_PAGES {

@@ -21,7 +21,8 @@ trait WithUrl {
 impl WithUrl for QuerySpec {
     fn with_url(mut self, mock: &MockClerk) -> Self {
         if !self.server_options.iter().any(|(k, _)| k == "api_url") {
-            self.server_options.push(("api_url".into(), format!("{}/", mock.base_url())));
+            self.server_options
+                .push(("api_url".into(), format!("{}/", mock.base_url())));
         }
         self
     }
@@ -31,7 +32,10 @@ fn fault(path: &str, status: u16, headers: &[(&str, &str)], body: &str, times: u
     Fault {
         path_prefix: path.into(),
         status,
-        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         body: body.into(),
         times,
     }
@@ -41,7 +45,10 @@ fn fault(path: &str, status: u16, headers: &[(&str, &str)], body: &str, times: u
 fn a_missing_or_empty_key_fails_at_init() {
     let mock = mock(3);
     for server in [vec![], vec![("api_key".to_string(), "   ".to_string())]] {
-        let err = host().new_query(spec(&mock, "users", server)).err().expect("init fails");
+        let err = host()
+            .new_query(spec(&mock, "users", server))
+            .err()
+            .expect("init fails");
         let err = format!("{err:#}");
         assert!(err.contains("api_key"), "{err}");
     }
@@ -55,7 +62,12 @@ fn a_key_with_a_trailing_newline_works_and_headers_are_right() {
     let mut q = host().new_query(spec(&mock, "users", server)).unwrap();
     assert_eq!(q.scan_all().unwrap().len(), 3);
     let r = &mock.requests()[0];
-    let h = |k: &str| r.headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let h = |k: &str| {
+        r.headers
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    };
     assert_eq!(h("authorization"), Some(format!("Bearer {KEY}")));
     assert!(h("user-agent").unwrap().starts_with("clerk-fdw/"));
     assert!(h("clerk-api-version").unwrap().as_str() >= "2025-11-10");
@@ -65,12 +77,20 @@ fn a_key_with_a_trailing_newline_works_and_headers_are_right() {
 #[test]
 fn the_key_comes_from_vault_with_api_key_id() {
     let mock = mock(3);
-    let mut s = spec(&mock, "domains", vec![("api_key_id".into(), "5f1c-vault-id".into())]);
+    let mut s = spec(
+        &mock,
+        "domains",
+        vec![("api_key_id".into(), "5f1c-vault-id".into())],
+    );
     s.vault = vec![("5f1c-vault-id".into(), KEY.into())];
     let mut q = host().new_query(s).unwrap();
     assert_eq!(q.scan_all().unwrap().len(), mock.dataset().domains.len());
     let err = host()
-        .new_query(spec(&mock, "domains", vec![("api_key_id".into(), "nope".into())]))
+        .new_query(spec(
+            &mock,
+            "domains",
+            vec![("api_key_id".into(), "nope".into())],
+        ))
         .err()
         .unwrap();
     assert!(format!("{err:#}").contains("api_key_id 'nope'"));
@@ -84,8 +104,14 @@ fn a_rejected_key_says_so_without_the_key() {
         .new_query(spec(&mock, "users", vec![("api_key".into(), bad.into())]))
         .unwrap();
     let err = q.scan_all().unwrap_err();
-    assert!(err.contains("rejected the API key") && err.contains("401"), "{err}");
-    assert!(err.contains("authentication_invalid"), "Clerk's reason is shown: {err}");
+    assert!(
+        err.contains("rejected the API key") && err.contains("401"),
+        "{err}"
+    );
+    assert!(
+        err.contains("authentication_invalid"),
+        "Clerk's reason is shown: {err}"
+    );
     assert!(!err.contains(bad), "{err}");
 }
 
@@ -110,10 +136,20 @@ fn persistent_rate_limit_and_server_errors_are_bounded_clear_errors() {
     assert!((2..=6).contains(&n), "bounded attempts, got {n}");
     assert!(q.sleeps().iter().sum::<u64>() <= 60_000);
 
-    let mock = clerk_fdw_testhost::mock::MockClerk::start(clerk_fdw_testhost::mock::Dataset::generate(3));
-    mock.push_fault(fault("/v1/organizations", 503, &[], "<html>oops</html>", 1000));
+    let mock =
+        clerk_fdw_testhost::mock::MockClerk::start(clerk_fdw_testhost::mock::Dataset::generate(3));
+    mock.push_fault(fault(
+        "/v1/organizations",
+        503,
+        &[],
+        "<html>oops</html>",
+        1000,
+    ));
     let err = scan(&mock, "organizations", text_cols(&["id"]), vec![]).unwrap_err();
-    assert!(err.contains("HTTP 503") && err.contains("organizations") && !err.contains("html"), "{err}");
+    assert!(
+        err.contains("HTTP 503") && err.contains("organizations") && !err.contains("html"),
+        "{err}"
+    );
     assert!(mock.requests().len() <= 4);
 }
 
@@ -136,7 +172,10 @@ fn malformed_json_names_object_and_path_but_not_the_query() {
         vec![QualSpec::eq("email_address", s("ann+x@example.com"))],
     )
     .unwrap_err();
-    assert!(err.contains("users at /users") && err.contains("malformed JSON"), "{err}");
+    assert!(
+        err.contains("users at /users") && err.contains("malformed JSON"),
+        "{err}"
+    );
     assert!(!err.contains("example.com") && !err.contains('?'), "{err}");
 }
 
@@ -144,8 +183,10 @@ fn malformed_json_names_object_and_path_but_not_the_query() {
 fn a_list_404_is_an_error_naming_api_url() {
     let mock = mock(3);
     let mut s = spec(&mock, "users", vec![("api_key".into(), KEY.into())]);
-    s.server_options.push(("api_url".into(), format!("{}/nope", mock.base_url())));
-    s.server_options.retain(|(k, v)| k != "api_url" || v.ends_with("/nope"));
+    s.server_options
+        .push(("api_url".into(), format!("{}/nope", mock.base_url())));
+    s.server_options
+        .retain(|(k, v)| k != "api_url" || v.ends_with("/nope"));
     let err = host().new_query(s).unwrap().scan_all().unwrap_err();
     assert!(err.contains("404") && err.contains("api_url"), "{err}");
 }
@@ -169,23 +210,44 @@ fn a_missing_required_qual_shows_an_example() {
 fn writes_are_refused_as_read_only() {
     let mock = mock(3);
     let mut q = query(&mock, "users", text_cols(&["id"]), vec![]);
+    // The host itself insists on rowid_column before it calls the component.
+    q.set_table_options(vec![
+        ("object".into(), "users".into()),
+        ("rowid_column".into(), "id".into()),
+    ]);
     let err = q.begin_modify().unwrap_err();
     assert!(err.contains("read-only"), "{err}");
-    assert!(q.insert(vec![Some(s("x"))]).unwrap_err().contains("read-only"));
+    assert!(q
+        .insert(vec![Some(s("x"))])
+        .unwrap_err()
+        .contains("read-only"));
     assert!(q.delete(s("user_1")).unwrap_err().contains("read-only"));
 }
 
 #[test]
 fn debug_logs_paths_without_query_strings_or_key() {
     let mock = mock(5);
-    let mut s = spec(&mock, "users", vec![("api_key".into(), KEY.into()), ("debug".into(), "true".into())]);
+    let mut s = spec(
+        &mock,
+        "users",
+        vec![
+            ("api_key".into(), KEY.into()),
+            ("debug".into(), "true".into()),
+        ],
+    );
     s.quals = vec![QualSpec::eq("email_address", s_("bob+1@example.com"))];
     let mut q = host().new_query(s).unwrap();
     q.scan_all().unwrap();
     let logs = q.logs();
-    assert!(logs.iter().any(|(_, m)| m.contains("GET /users")), "{logs:?}");
+    assert!(
+        logs.iter().any(|(_, m)| m.contains("GET /users")),
+        "{logs:?}"
+    );
     for (_, m) in &logs {
-        assert!(!m.contains("example.com") && !m.contains(KEY) && !m.contains('?'), "{m}");
+        assert!(
+            !m.contains("example.com") && !m.contains(KEY) && !m.contains('?'),
+            "{m}"
+        );
     }
     // Every request the guest sent kept the key in the header only.
     for call in q.http_requests() {

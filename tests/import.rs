@@ -5,10 +5,23 @@ use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
 const OBJECTS: [&str; 18] = [
-    "allowlist_identifiers", "blocklist_identifiers", "domains", "invitations", "jwt_templates",
-    "oauth_applications", "organizations", "organization_invitations", "organization_memberships",
-    "redirect_urls", "saml_connections", "users", "billing_plans", "billing_subscription_items",
-    "billing_statements", "billing_payment_attempts", "user_billing_subscriptions",
+    "allowlist_identifiers",
+    "blocklist_identifiers",
+    "domains",
+    "invitations",
+    "jwt_templates",
+    "oauth_applications",
+    "organizations",
+    "organization_invitations",
+    "organization_memberships",
+    "redirect_urls",
+    "saml_connections",
+    "users",
+    "billing_plans",
+    "billing_subscription_items",
+    "billing_statements",
+    "billing_payment_attempts",
+    "user_billing_subscriptions",
     "organization_billing_subscriptions",
 ];
 
@@ -16,7 +29,13 @@ fn import(list: ImportListType, tables: &[&str]) -> Vec<String> {
     let mock = mock(1);
     let mut q = query(&mock, "users", text_cols(&[]), vec![]);
     let stmts = q
-        .import_foreign_schema("clerk_server", "clerk", "clerk", list, tables.iter().map(|t| t.to_string()).collect())
+        .import_foreign_schema(
+            "clerk_server",
+            "clerk",
+            "clerk",
+            list,
+            tables.iter().map(|t| t.to_string()).collect(),
+        )
         .unwrap();
     assert!(mock.requests().is_empty(), "import needs no API call");
     stmts
@@ -32,16 +51,36 @@ fn imports_all_18_tables_with_attrs_last() {
             .find(|s| s.starts_with(&format!("create foreign table if not exists {name} (")))
             .unwrap_or_else(|| panic!("{name} missing"));
         assert!(s.contains("  id text,"), "{s}");
-        assert!(s.ends_with(&format!("  attrs jsonb\n) server clerk_server options (object '{name}')")), "{s}");
-        assert!(!s.contains(" varchar") && !s.contains(" json,"), "only host-safe types: {s}");
+        assert!(
+            s.ends_with(&format!(
+                "  attrs jsonb\n) server clerk_server options (object '{name}')"
+            )),
+            "{s}"
+        );
+        assert!(
+            !s.contains(" varchar") && !s.contains(" json,"),
+            "only host-safe types: {s}"
+        );
     }
     let users = stmts.iter().find(|s| s.contains(" users (")).unwrap();
-    for col in ["primary_email_address text", "email_address text", "created_at timestamptz", "banned boolean", "public_metadata jsonb"] {
+    for col in [
+        "primary_email_address text",
+        "email_address text",
+        "created_at timestamptz",
+        "banned boolean",
+        "public_metadata jsonb",
+    ] {
         assert!(users.contains(col), "{col}");
     }
-    let m = stmts.iter().find(|s| s.contains(" organization_memberships (")).unwrap();
+    let m = stmts
+        .iter()
+        .find(|s| s.contains(" organization_memberships ("))
+        .unwrap();
     assert!(m.contains("  user_id text,") && m.contains("  organization_id text,"));
-    let subs = stmts.iter().find(|s| s.contains(" user_billing_subscriptions (")).unwrap();
+    let subs = stmts
+        .iter()
+        .find(|s| s.contains(" user_billing_subscriptions ("))
+        .unwrap();
     assert!(subs.contains("  user_id text,"));
 }
 
@@ -51,5 +90,7 @@ fn limit_to_and_except() {
     assert_eq!(only.len(), 2);
     let rest = import(ImportListType::Except, &["users", "billing_plans"]);
     assert_eq!(rest.len(), 16);
-    assert!(rest.iter().all(|s| !s.contains(" users (") && !s.contains(" billing_plans (")));
+    assert!(rest
+        .iter()
+        .all(|s| !s.contains(" users (") && !s.contains(" billing_plans (")));
 }

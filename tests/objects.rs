@@ -12,7 +12,12 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 }
 
 /// Scan `object` (id, attrs) and compare with `expected`.
-fn check_list(mock: &clerk_fdw_testhost::mock::MockClerk, object: &str, expected: &[Value], quals: Vec<QualSpec>) {
+fn check_list(
+    mock: &clerk_fdw_testhost::mock::MockClerk,
+    object: &str,
+    expected: &[Value],
+    quals: Vec<QualSpec>,
+) {
     let rows = scan(
         mock,
         object,
@@ -26,7 +31,10 @@ fn check_list(mock: &clerk_fdw_testhost::mock::MockClerk, object: &str, expected
     unique.dedup();
     assert_eq!(unique.len(), got.len(), "{object}: duplicated rows");
     assert_eq!(sorted(got), sorted(ids(expected)), "{object}: wrong rows");
-    assert!(!expected.is_empty(), "{object}: the dataset should have rows");
+    assert!(
+        !expected.is_empty(),
+        "{object}: the dataset should have rows"
+    );
     for row in &rows {
         let attrs = json(&row[1]);
         let id = attrs["id"].as_str().unwrap();
@@ -72,10 +80,18 @@ fn path_style_names_are_accepted() {
     let mock = mock(30);
     let ds = mock.dataset();
     check_list(&mock, "billing/plans", &ds.billing_plans, vec![]);
-    check_list(&mock, "billing/subscription_items", &ds.billing_subscription_items, vec![]);
+    check_list(
+        &mock,
+        "billing/subscription_items",
+        &ds.billing_subscription_items,
+        vec![],
+    );
     check_list(&mock, "billing/statements", &ds.billing_statements, vec![]);
     let statement_ids: Vec<_> = ids(&ds.billing_statements).iter().map(|i| s(i)).collect();
-    for name in ["billing/statements/payment_attempts", "billing/payment_attempts"] {
+    for name in [
+        "billing/statements/payment_attempts",
+        "billing/payment_attempts",
+    ] {
         check_list(
             &mock,
             name,
@@ -94,7 +110,10 @@ fn payment_attempts_per_statement() {
         &mock,
         "billing_payment_attempts",
         &ds.billing_payment_attempts,
-        vec![QualSpec::is_in("statement_id", statement_ids.iter().map(|i| s(i)).collect())],
+        vec![QualSpec::is_in(
+            "statement_id",
+            statement_ids.iter().map(|i| s(i)).collect(),
+        )],
     );
     for st in &statement_ids {
         let want: Vec<Value> = ds
@@ -111,7 +130,9 @@ fn payment_attempts_per_statement() {
         )
         .unwrap();
         assert_eq!(rows.len(), want.len(), "statement {st}");
-        assert!(rows.iter().all(|r| text(&r[0]).as_deref() == Some(st.as_str())));
+        assert!(rows
+            .iter()
+            .all(|r| text(&r[0]).as_deref() == Some(st.as_str())));
     }
 }
 
@@ -120,7 +141,12 @@ fn subscriptions_need_their_owner_and_echo_it() {
     let mock = mock(60);
     let ds = mock.dataset();
     for (object, col, subs, owners) in [
-        ("user_billing_subscriptions", "user_id", &ds.user_subscriptions, ids(&ds.users)),
+        (
+            "user_billing_subscriptions",
+            "user_id",
+            &ds.user_subscriptions,
+            ids(&ds.users),
+        ),
         (
             "organization_billing_subscriptions",
             "organization_id",
@@ -132,7 +158,11 @@ fn subscriptions_need_their_owner_and_echo_it() {
         let rows = scan(
             &mock,
             object,
-            cols(&[(col, TypeOid::String), ("id", TypeOid::String), ("attrs", TypeOid::Json)]),
+            cols(&[
+                (col, TypeOid::String),
+                ("id", TypeOid::String),
+                ("attrs", TypeOid::Json),
+            ]),
             vec![QualSpec::is_in(col, owners.iter().map(|o| s(o)).collect())],
         )
         .unwrap_or_else(|e| panic!("{object}: {e}"));
@@ -157,7 +187,11 @@ fn an_unknown_object_lists_the_valid_names() {
     let mock = mock(5);
     let err = scan(&mock, "userz", text_cols(&["id"]), vec![]).unwrap_err();
     assert!(err.contains("unknown object 'userz'"), "{err}");
-    for name in ["users", "billing_payment_attempts", "organization_billing_subscriptions"] {
+    for name in [
+        "users",
+        "billing_payment_attempts",
+        "organization_billing_subscriptions",
+    ] {
         assert!(err.contains(name), "{err}");
     }
     assert_eq!(mock.requests().len(), 0);

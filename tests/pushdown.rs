@@ -7,14 +7,25 @@ use clerk_fdw_testhost::mock::{MockClerk, RecordedRequest};
 use common::*;
 use serde_json::Value;
 
-fn run(mock: &MockClerk, object: &str, columns: &[&str], quals: Vec<QualSpec>) -> (Vec<Vec<Option<Cell>>>, Vec<RecordedRequest>) {
+fn run(
+    mock: &MockClerk,
+    object: &str,
+    columns: &[&str],
+    quals: Vec<QualSpec>,
+) -> (Vec<Vec<Option<Cell>>>, Vec<RecordedRequest>) {
     mock.clear_requests();
-    let rows = scan(mock, object, text_cols(columns), quals).unwrap_or_else(|e| panic!("{object}: {e}"));
+    let rows =
+        scan(mock, object, text_cols(columns), quals).unwrap_or_else(|e| panic!("{object}: {e}"));
     (rows, mock.requests())
 }
 
 fn user_with(mock: &MockClerk, pred: impl Fn(&Value) -> bool) -> Value {
-    mock.dataset().users.iter().find(|u| pred(u)).expect("dataset has such a user").clone()
+    mock.dataset()
+        .users
+        .iter()
+        .find(|u| pred(u))
+        .expect("dataset has such a user")
+        .clone()
 }
 
 #[test]
@@ -27,7 +38,12 @@ fn users_by_id_is_one_get_by_id() {
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].path, format!("/v1/users/{id}"));
     // Unknown id: 404 is zero rows.
-    let (rows, reqs) = run(&mock, "users", &["id"], vec![QualSpec::eq("id", s("user_nope"))]);
+    let (rows, reqs) = run(
+        &mock,
+        "users",
+        &["id"],
+        vec![QualSpec::eq("id", s("user_nope"))],
+    );
     assert!(rows.is_empty() && reqs.len() == 1);
 }
 
@@ -36,14 +52,21 @@ fn users_id_in_uses_user_id_filters_100_per_request() {
     let mock = mock(1200);
     let all = ids(&mock.dataset().users);
     let wanted: Vec<String> = all.iter().step_by(5).take(230).cloned().collect();
-    let (rows, reqs) = run(&mock, "users", &["id"], vec![QualSpec::is_in("id", wanted.iter().map(|i| s(i)).collect())]);
+    let (rows, reqs) = run(
+        &mock,
+        "users",
+        &["id"],
+        vec![QualSpec::is_in("id", wanted.iter().map(|i| s(i)).collect())],
+    );
     let mut got = first_texts(&rows);
     got.sort();
     let mut want = wanted.clone();
     want.sort();
     assert_eq!(got, want);
     assert_eq!(reqs.len(), 3, "230 ids = 3 requests of ≤100");
-    assert!(reqs.iter().all(|r| r.path == "/v1/users" && r.params("user_id").len() <= 100));
+    assert!(reqs
+        .iter()
+        .all(|r| r.path == "/v1/users" && r.params("user_id").len() <= 100));
 }
 
 #[test]
@@ -51,11 +74,26 @@ fn users_by_email_finds_secondary_addresses_and_encodes_plus() {
     let mock = mock(300);
     let u = user_with(&mock, |u| {
         let emails = u["email_addresses"].as_array().unwrap();
-        emails.len() > 1 && emails.iter().any(|e| e["id"] != u["primary_email_address_id"])
+        emails.len() > 1
+            && emails
+                .iter()
+                .any(|e| e["id"] != u["primary_email_address_id"])
     });
-    let secondary = u["email_addresses"].as_array().unwrap().iter()
-        .find(|e| e["id"] != u["primary_email_address_id"]).unwrap()["email_address"].as_str().unwrap().to_string();
-    let (rows, reqs) = run(&mock, "users", &["id", "email_address", "primary_email_address"], vec![QualSpec::eq("email_address", s(&secondary))]);
+    let secondary = u["email_addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] != u["primary_email_address_id"])
+        .unwrap()["email_address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (rows, reqs) = run(
+        &mock,
+        "users",
+        &["id", "email_address", "primary_email_address"],
+        vec![QualSpec::eq("email_address", s(&secondary))],
+    );
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].params("email_address"), vec![secondary.as_str()]);
     assert_eq!(rows.len(), 1);
@@ -65,30 +103,73 @@ fn users_by_email_finds_secondary_addresses_and_encodes_plus() {
     assert_ne!(text(&rows[0][2]), Some(secondary));
 
     let plus = user_with(&mock, |u| u["email_addresses"].to_string().contains('+'));
-    let email = plus["email_addresses"].as_array().unwrap().iter()
-        .map(|e| e["email_address"].as_str().unwrap()).find(|e| e.contains('+')).unwrap().to_string();
-    let (rows, reqs) = run(&mock, "users", &["id"], vec![QualSpec::eq("email_address", s(&email))]);
-    assert_eq!(reqs[0].params("email_address"), vec![email.as_str()], "+ survives encoding");
-    assert_eq!(first_texts(&rows), vec![plus["id"].as_str().unwrap().to_string()]);
+    let email = plus["email_addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["email_address"].as_str().unwrap())
+        .find(|e| e.contains('+'))
+        .unwrap()
+        .to_string();
+    let (rows, reqs) = run(
+        &mock,
+        "users",
+        &["id"],
+        vec![QualSpec::eq("email_address", s(&email))],
+    );
+    assert_eq!(
+        reqs[0].params("email_address"),
+        vec![email.as_str()],
+        "+ survives encoding"
+    );
+    assert_eq!(
+        first_texts(&rows),
+        vec![plus["id"].as_str().unwrap().to_string()]
+    );
 }
 
 #[test]
 fn users_other_filters_push_down() {
     let mock = mock(600);
     let ds = mock.dataset();
-    let banned: Vec<String> = ds.users.iter().filter(|u| u["banned"] == true).map(|u| u["id"].as_str().unwrap().to_string()).collect();
-    let (rows, reqs) = run(&mock, "users", &["id"], vec![QualSpec::eq("banned", Cell::Bool(true))]);
+    let banned: Vec<String> = newest_first(&ds.users)
+        .iter()
+        .filter(|u| u["banned"] == true)
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    let (rows, reqs) = run(
+        &mock,
+        "users",
+        &["id"],
+        vec![QualSpec::eq("banned", Cell::Bool(true))],
+    );
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].param("banned"), Some("true"));
     assert_eq!(first_texts(&rows), banned);
 
     // created_at >= t (µs in the qual, ms in the API), one ms early so it is a superset.
-    let mut created: Vec<i64> = ds.users.iter().map(|u| u["created_at"].as_i64().unwrap()).collect();
+    let mut created: Vec<i64> = ds
+        .users
+        .iter()
+        .map(|u| u["created_at"].as_i64().unwrap())
+        .collect();
     created.sort();
     let t = created[created.len() - 40];
-    let (rows, reqs) = run(&mock, "users", &["id"], vec![QualSpec::op("created_at", ">=", Cell::Timestamptz(t * 1000))]);
+    let (rows, reqs) = run(
+        &mock,
+        "users",
+        &["id"],
+        vec![QualSpec::op(
+            "created_at",
+            ">=",
+            Cell::Timestamptz(t * 1000),
+        )],
+    );
     assert_eq!(reqs.len(), 1);
-    assert_eq!(reqs[0].param("created_at_after"), Some((t - 1).to_string().as_str()));
+    assert_eq!(
+        reqs[0].param("created_at_after"),
+        Some((t - 1).to_string().as_str())
+    );
     assert_eq!(rows.len(), 40, "inclusive bound kept the boundary user");
 
     for (col, field) in [("external_id", "external_id"), ("username", "username")] {
@@ -108,22 +189,47 @@ fn objects_with_get_by_id() {
     for (object, list, path) in [
         ("organizations", &ds.organizations, "/v1/organizations/"),
         ("jwt_templates", &ds.jwt_templates, "/v1/jwt_templates/"),
-        ("oauth_applications", &ds.oauth_applications, "/v1/oauth_applications/"),
+        (
+            "oauth_applications",
+            &ds.oauth_applications,
+            "/v1/oauth_applications/",
+        ),
         ("redirect_urls", &ds.redirect_urls, "/v1/redirect_urls/"),
-        ("saml_connections", &ds.saml_connections, "/v1/saml_connections/"),
-        ("billing_statements", &ds.billing_statements, "/v1/billing/statements/"),
+        (
+            "saml_connections",
+            &ds.saml_connections,
+            "/v1/saml_connections/",
+        ),
+        (
+            "billing_statements",
+            &ds.billing_statements,
+            "/v1/billing/statements/",
+        ),
     ] {
         let id = list[list.len() - 1]["id"].as_str().unwrap();
         let (rows, reqs) = run(&mock, object, &["id"], vec![QualSpec::eq("id", s(id))]);
         assert_eq!(first_texts(&rows), vec![id.to_string()], "{object}");
         assert_eq!(reqs.len(), 1, "{object}");
         assert_eq!(reqs[0].path, format!("{path}{id}"));
-        let (rows, reqs) = run(&mock, object, &["id"], vec![QualSpec::eq("id", s("nope_1"))]);
-        assert!(rows.is_empty() && reqs.len() == 1, "{object}: 404 is no row");
+        let (rows, reqs) = run(
+            &mock,
+            object,
+            &["id"],
+            vec![QualSpec::eq("id", s("nope_1"))],
+        );
+        assert!(
+            rows.is_empty() && reqs.len() == 1,
+            "{object}: 404 is no row"
+        );
     }
     // A slug resolves to the organization, but its id is not the slug: no row.
     let slug = ds.organizations[0]["slug"].as_str().unwrap();
-    let (rows, reqs) = run(&mock, "organizations", &["id"], vec![QualSpec::eq("id", s(slug))]);
+    let (rows, reqs) = run(
+        &mock,
+        "organizations",
+        &["id"],
+        vec![QualSpec::eq("id", s(slug))],
+    );
     assert!(rows.is_empty() && reqs.len() == 1);
 }
 
@@ -132,16 +238,34 @@ fn objects_without_get_by_id_never_call_one() {
     let mock = mock(50);
     let ds = mock.dataset();
     let inv = &ds.invitations[2];
-    let (rows, reqs) = run(&mock, "invitations", &["id"], vec![QualSpec::eq("id", s(inv["id"].as_str().unwrap()))]);
-    assert_eq!(first_texts(&rows), vec![inv["id"].as_str().unwrap().to_string()]);
+    let (rows, reqs) = run(
+        &mock,
+        "invitations",
+        &["id"],
+        vec![QualSpec::eq("id", s(inv["id"].as_str().unwrap()))],
+    );
+    assert_eq!(
+        first_texts(&rows),
+        vec![inv["id"].as_str().unwrap().to_string()]
+    );
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].path, "/v1/invitations");
     assert_eq!(reqs[0].param("query"), inv["id"].as_str());
-    for (object, list) in [("allowlist_identifiers", &ds.allowlist_identifiers), ("domains", &ds.domains), ("billing_plans", &ds.billing_plans)] {
+    for (object, list) in [
+        ("allowlist_identifiers", &ds.allowlist_identifiers),
+        ("domains", &ds.domains),
+        ("billing_plans", &ds.billing_plans),
+    ] {
         let id = list[0]["id"].as_str().unwrap();
         let (rows, reqs) = run(&mock, object, &["id"], vec![QualSpec::eq("id", s(id))]);
-        assert!(rows.iter().any(|r| text(&r[0]).as_deref() == Some(id)), "{object}");
-        assert!(reqs.iter().all(|r| !r.path.ends_with(id)), "{object}: no invented GET-by-id route");
+        assert!(
+            rows.iter().any(|r| text(&r[0]).as_deref() == Some(id)),
+            "{object}"
+        );
+        assert!(
+            reqs.iter().all(|r| !r.path.ends_with(id)),
+            "{object}: no invented GET-by-id route"
+        );
     }
 }
 
@@ -150,21 +274,51 @@ fn memberships_and_org_invitations_route_by_parent() {
     let mock = mock(200);
     let ds = mock.dataset();
     let org = ds.organizations[1]["id"].as_str().unwrap();
-    let want: Vec<&Value> = ds.organization_memberships.iter().filter(|m| m["organization"]["id"] == org).collect();
-    let (rows, reqs) = run(&mock, "organization_memberships", &["id", "organization_id", "user_id"], vec![QualSpec::eq("organization_id", s(org))]);
+    let want: Vec<&Value> = ds
+        .organization_memberships
+        .iter()
+        .filter(|m| m["organization"]["id"] == org)
+        .collect();
+    let (rows, reqs) = run(
+        &mock,
+        "organization_memberships",
+        &["id", "organization_id", "user_id"],
+        vec![QualSpec::eq("organization_id", s(org))],
+    );
     assert_eq!(rows.len(), want.len());
     assert!(rows.iter().all(|r| text(&r[1]).as_deref() == Some(org)));
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].path, format!("/v1/organizations/{org}/memberships"));
 
     let user = want[0]["public_user_data"]["user_id"].as_str().unwrap();
-    let (rows, reqs) = run(&mock, "organization_memberships", &["id", "user_id"], vec![QualSpec::eq("user_id", s(user))]);
-    let n = ds.organization_memberships.iter().filter(|m| m["public_user_data"]["user_id"] == user).count();
+    let (rows, reqs) = run(
+        &mock,
+        "organization_memberships",
+        &["id", "user_id"],
+        vec![QualSpec::eq("user_id", s(user))],
+    );
+    let n = ds
+        .organization_memberships
+        .iter()
+        .filter(|m| m["public_user_data"]["user_id"] == user)
+        .count();
     assert_eq!(rows.len(), n);
-    assert_eq!(reqs[0].path, format!("/v1/users/{user}/organization_memberships"));
+    assert_eq!(
+        reqs[0].path,
+        format!("/v1/users/{user}/organization_memberships")
+    );
 
-    let want = ds.organization_invitations.iter().filter(|i| i["organization_id"] == org || i["public_organization_data"]["id"] == org).count();
-    let (rows, reqs) = run(&mock, "organization_invitations", &["id", "organization_id"], vec![QualSpec::eq("organization_id", s(org))]);
+    let want = ds
+        .organization_invitations
+        .iter()
+        .filter(|i| i["organization_id"] == org || i["public_organization_data"]["id"] == org)
+        .count();
+    let (rows, reqs) = run(
+        &mock,
+        "organization_invitations",
+        &["id", "organization_id"],
+        vec![QualSpec::eq("organization_id", s(org))],
+    );
     assert_eq!(rows.len(), want);
     assert!(rows.iter().all(|r| text(&r[1]).as_deref() == Some(org)));
     assert_eq!(reqs[0].path, format!("/v1/organizations/{org}/invitations"));
@@ -174,14 +328,38 @@ fn memberships_and_org_invitations_route_by_parent() {
 fn status_and_plan_filters() {
     let mock = mock(100);
     let ds = mock.dataset();
-    let (rows, reqs) = run(&mock, "invitations", &["id", "status"], vec![QualSpec::eq("status", s("pending"))]);
+    let (rows, reqs) = run(
+        &mock,
+        "invitations",
+        &["id", "status"],
+        vec![QualSpec::eq("status", s("pending"))],
+    );
     assert_eq!(reqs[0].param("status"), Some("pending"));
-    assert_eq!(rows.len(), ds.invitations.iter().filter(|i| i["status"] == "pending").count());
-    let plan = ds.billing_subscription_items[0]["plan_id"].as_str().unwrap();
-    let (rows, reqs) = run(&mock, "billing_subscription_items", &["id", "plan_id"], vec![QualSpec::eq("plan_id", s(plan))]);
+    assert_eq!(
+        rows.len(),
+        ds.invitations
+            .iter()
+            .filter(|i| i["status"] == "pending")
+            .count()
+    );
+    let plan = ds.billing_subscription_items[0]["plan_id"]
+        .as_str()
+        .unwrap();
+    let (rows, reqs) = run(
+        &mock,
+        "billing_subscription_items",
+        &["id", "plan_id"],
+        vec![QualSpec::eq("plan_id", s(plan))],
+    );
     assert_eq!(reqs[0].param("plan_id"), Some(plan));
     assert_eq!(reqs[0].param("include_free"), Some("true"));
-    assert_eq!(rows.len(), ds.billing_subscription_items.iter().filter(|i| i["plan_id"] == plan).count());
+    assert_eq!(
+        rows.len(),
+        ds.billing_subscription_items
+            .iter()
+            .filter(|i| i["plan_id"] == plan)
+            .count()
+    );
 }
 
 #[test]
@@ -191,14 +369,27 @@ fn join_with_required_qual_object() {
     let mock = mock(40);
     let ds = mock.dataset();
     let outer: Vec<String> = ids(&ds.users).into_iter().take(12).collect();
-    let (users, reqs) = run(&mock, "users", &["id"], vec![QualSpec::is_in("id", outer.iter().map(|i| s(i)).collect())]);
+    let (users, reqs) = run(
+        &mock,
+        "users",
+        &["id"],
+        vec![QualSpec::is_in("id", outer.iter().map(|i| s(i)).collect())],
+    );
     assert_eq!(users.len(), 12);
     assert_eq!(reqs.len(), 1);
     mock.clear_requests();
-    let mut q = query(&mock, "user_billing_subscriptions", text_cols(&["user_id", "id"]), vec![]);
+    let mut q = query(
+        &mock,
+        "user_billing_subscriptions",
+        text_cols(&["user_id", "id"]),
+        vec![],
+    );
     let mut joined = 0;
     for u in first_texts(&users) {
-        q.set_quals(vec![QualSpec { param: Some(1), ..QualSpec::eq("user_id", s(&u)) }]);
+        q.set_quals(vec![QualSpec {
+            param: Some(1),
+            ..QualSpec::eq("user_id", s(&u))
+        }]);
         q.begin_scan().unwrap();
         while let Some(r) = q.iter_scan().unwrap() {
             assert_eq!(text(&r[0]), Some(u.clone()));
@@ -206,7 +397,11 @@ fn join_with_required_qual_object() {
         }
         q.end_scan().unwrap();
     }
-    let want = ds.user_subscriptions.iter().filter(|(u, _)| outer.contains(u)).count();
+    let want = ds
+        .user_subscriptions
+        .iter()
+        .filter(|(u, _)| outer.contains(u))
+        .count();
     assert_eq!(joined, want);
     assert_eq!(mock.requests().len(), 12);
 }

@@ -2,7 +2,7 @@
 //! binary), a mock Clerk server, and small helpers to read cells.
 #![allow(dead_code)]
 
-use clerk_fdw_testhost::host::{Cell, Host, Query, QuerySpec, QualSpec, TypeOid};
+use clerk_fdw_testhost::host::{Cell, Host, QualSpec, Query, QuerySpec, TypeOid};
 use clerk_fdw_testhost::mock::{Dataset, MockClerk};
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -36,11 +36,16 @@ pub fn server_options(mock: &MockClerk) -> Vec<(String, String)> {
 }
 
 pub fn cols(spec: &[(&str, TypeOid)]) -> Vec<(String, TypeOid)> {
-    spec.iter().map(|(n, t)| (n.to_string(), t.clone())).collect()
+    spec.iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect()
 }
 
 pub fn text_cols(names: &[&str]) -> Vec<(String, TypeOid)> {
-    names.iter().map(|n| (n.to_string(), TypeOid::String)).collect()
+    names
+        .iter()
+        .map(|n| (n.to_string(), TypeOid::String))
+        .collect()
 }
 
 /// A query on `object` against `mock` with the given columns and quals.
@@ -93,7 +98,9 @@ pub fn json(c: &Option<Cell>) -> Value {
 
 /// First column of every row as text.
 pub fn first_texts(rows: &[Vec<Option<Cell>>]) -> Vec<String> {
-    rows.iter().map(|r| text(&r[0]).expect("non-null")).collect()
+    rows.iter()
+        .map(|r| text(&r[0]).expect("non-null"))
+        .collect()
 }
 
 /// Ids of a dataset list, in order.
@@ -109,4 +116,18 @@ pub fn requests_to(mock: &MockClerk, prefix: &str) -> usize {
         .iter()
         .filter(|r| r.path.starts_with(prefix))
         .count()
+}
+
+/// A dataset list in Clerk's default order for these lists: newest first.
+pub fn newest_first(list: &[Value]) -> Vec<Value> {
+    let mut v = list.to_vec();
+    v.sort_by_key(|x| std::cmp::Reverse(x["created_at"].as_i64()));
+    v
+}
+
+/// The dataset object with this id.
+pub fn by_id<'a>(list: &'a [Value], id: &str) -> &'a Value {
+    list.iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("{id} is not in the dataset"))
 }

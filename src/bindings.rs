@@ -6138,7 +6138,9 @@ macro_rules! __export_clerk_fdw_impl {
 #[doc(inline)]
 pub(crate) use __export_clerk_fdw_impl as export;
 #[cfg(target_arch = "wasm32")]
-#[unsafe(link_section = "component-type:wit-bindgen:0.41.0:supabase:clerk-fdw@0.3.0:clerk-fdw:encoded world")]
+#[unsafe(
+    link_section = "component-type:wit-bindgen:0.41.0:supabase:clerk-fdw@0.3.0:clerk-fdw:encoded world"
+)]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
 pub static __WIT_BINDGEN_COMPONENT_TYPE: [u8; 3942] = *b"\

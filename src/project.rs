@@ -48,7 +48,7 @@ impl Projection {
                     .filter(|q| q.field == c.name)
                     .filter_map(Qual::eq_values)
                     .flatten()
-                    .map(|v| v.to_lowercase())
+                    .map(|v| v.to_ascii_lowercase())
                     .collect();
                 ColumnPlan {
                     name: c.name.clone(),
@@ -126,7 +126,7 @@ fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &'a Value, route: Option<&'a st
                 .and_then(|items| {
                     items.iter().find_map(|e| {
                         let v = e.get(value)?;
-                        let s = v.as_str()?.to_lowercase();
+                        let s = v.as_str()?.to_ascii_lowercase();
                         col.matched.contains(&s).then_some(v)
                     })
                 });
@@ -209,7 +209,12 @@ pub fn convert(v: &Value, ty: PgType) -> Result<Option<Cell>, String> {
         PgType::Real | PgType::Double | PgType::Numeric => {
             let f = match v {
                 Value::Number(n) => n.as_f64(),
-                Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                // Numeric strings ("49.99"): read with the JSON number parser we already
+                // carry, rather than pulling in core's larger float parser.
+                Value::String(s) => serde_json::from_str::<Value>(s.trim())
+                    .ok()
+                    .filter(Value::is_number)
+                    .and_then(|n| n.as_f64()),
                 _ => None,
             }
             .ok_or_else(mismatch)?;

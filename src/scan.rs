@@ -8,7 +8,6 @@ use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
 use crate::plan::{self, encode, Fetch};
 use crate::project::Projection;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// Clerk's maximum page size.
 pub const PAGE_SIZE: u64 = 500;
@@ -40,8 +39,29 @@ struct Live {
 /// created mid-scan), and of every row when several fetches could overlap.
 #[derive(Debug, Default)]
 struct Seen {
-    prev: BTreeSet<String>,
-    all: Option<BTreeSet<String>>,
+    prev: IdSet,
+    all: Option<IdSet>,
+}
+
+/// A sorted list of ids: small code (the component's size is per-query latency) and
+/// bounded by a page, or by a filtered result for `all`.
+#[derive(Debug, Default)]
+struct IdSet(Vec<String>);
+
+impl IdSet {
+    fn contains(&self, id: &str) -> bool {
+        self.0.binary_search_by(|x| x.as_str().cmp(id)).is_ok()
+    }
+    /// False when already present.
+    fn insert(&mut self, id: &str) -> bool {
+        match self.0.binary_search_by(|x| x.as_str().cmp(id)) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, id.to_string());
+                true
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -154,7 +174,7 @@ impl Scan {
             }
             if self.live.cursor == Cursor::Done {
                 self.live = Live::start(&self.fetches, self.live.fetch + 1);
-                self.seen.prev.clear();
+                self.seen.prev.0.clear();
                 continue;
             }
             let fetch = self.live.fetch;
@@ -284,7 +304,7 @@ impl Scan {
         let expect = self.fetches[fetch].expect_id.as_deref();
         let n = rows.len();
         let seen = &mut self.seen;
-        let mut page_ids = BTreeSet::new();
+        let mut page_ids = IdSet::default();
         let mut prev_dups = 0;
         rows.retain(|r| {
             let Some(id) = r.get("id").and_then(Value::as_str) else {
@@ -297,14 +317,10 @@ impl Scan {
                 prev_dups += 1;
                 return false;
             }
-            if seen
-                .all
-                .as_mut()
-                .is_some_and(|all| !all.insert(id.to_string()))
-            {
+            if seen.all.as_mut().is_some_and(|all| !all.insert(id)) {
                 return false;
             }
-            page_ids.insert(id.to_string());
+            page_ids.insert(id);
             true
         });
         seen.prev = page_ids;
@@ -371,8 +387,8 @@ impl Live {
 impl Seen {
     fn new(multi: bool) -> Seen {
         Seen {
-            prev: BTreeSet::new(),
-            all: multi.then(BTreeSet::new),
+            prev: IdSet::default(),
+            all: multi.then(IdSet::default),
         }
     }
 }

@@ -240,7 +240,7 @@ fn rows_shifted_by_a_concurrent_insert_are_not_duplicated() {
     });
     let rows = drain(&mut scan, &mut host).unwrap();
     assert_eq!(rows.len(), 900);
-    let unique: BTreeSet<&String> = rows.iter().collect();
+    let unique: std::collections::BTreeSet<&String> = rows.iter().collect();
     assert_eq!(unique.len(), 900);
 }
 

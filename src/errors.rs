@@ -1,7 +1,7 @@
 //! Error texts for Clerk's answers, and scrubbing. Every message names the object and the
 //! endpoint path, never the query string (emails are personal data) nor the secret key.
 
-use serde_json::Value;
+use crate::json;
 
 /// A message for a non-success HTTP status that is not retried (or no longer).
 pub fn http_error(object: &str, path: &str, status: u16, body: &str, attempts: u32) -> String {
@@ -40,22 +40,22 @@ pub fn http_error(object: &str, path: &str, status: u16, body: &str, attempts: u
 
 /// `: code: long message (clerk_trace_id …)` from a Clerk error body, or nothing.
 fn clerk_detail(body: &str) -> String {
-    let Ok(v) = serde_json::from_str::<Value>(body) else {
+    let Ok(v) = json::parse(body) else {
         return String::new();
     };
     let mut out = String::new();
-    if let Some(e) = v.pointer("/errors/0") {
-        let text = |k: &str| e.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    if let Some(e) = v.get("errors").and_then(|e| e.items().next()) {
+        let text = |k: &str| e.get(k).and_then(|s| s.as_str()).filter(|s| !s.is_empty());
         if let Some(code) = text("code") {
             out.push_str(": ");
-            out.push_str(code);
+            out.push_str(&code);
         }
         if let Some(msg) = text("long_message").or_else(|| text("message")) {
             out.push_str(": ");
             out.extend(msg.chars().take(300));
         }
     }
-    if let Some(t) = v.get("clerk_trace_id").and_then(Value::as_str) {
+    if let Some(t) = v.get("clerk_trace_id").and_then(|t| t.as_str()) {
         out.push_str(" (clerk_trace_id ");
         out.extend(t.chars().take(64));
         out.push(')');

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod errors;
+pub mod json;
 pub mod model;
 pub mod plan;
 pub mod project;

@@ -2,9 +2,9 @@
 //! ([`Projection::new`]); each row then only walks its own fields.
 
 use crate::catalog::{Object, Src};
+use crate::json::{self, Kind, Val};
 use crate::model::{Cell, ColumnSpec, PgType, Qual};
 use crate::timefmt;
-use serde_json::Value;
 
 /// Postgres timestamps span 4713 BC .. 294276 AD; stay well inside (years 1..=9999), so the
 /// host's conversion never fails (it panics when it does).
@@ -28,7 +28,7 @@ pub struct Projection {
 
 /// What a source yields for one row.
 enum Found<'a> {
-    Json(&'a Value),
+    Json(Val<'a>),
     Str(&'a str),
     Null,
 }
@@ -75,15 +75,22 @@ impl Projection {
     /// Project one object into `out` (cleared first): exactly one cell per column.
     pub fn project(
         &self,
-        row: &Value,
+        row: Val<'_>,
         route_value: Option<&str>,
         out: &mut Vec<Option<Cell>>,
     ) -> Result<(), String> {
         out.clear();
+        // One pass over the row's top-level members; columns then look up by name.
+        let fields: Vec<(&str, Val)> = if self.columns.len() > 1 {
+            row.fields().collect()
+        } else {
+            Vec::new()
+        };
+        let row = Row { val: row, fields };
         for col in &self.columns {
-            let cell = match resolve(&col.src, col, row, route_value) {
+            let cell = match resolve(&col.src, col, &row, route_value) {
                 Found::Null => Ok(None),
-                Found::Str(s) => convert(&Value::String(s.to_string()), col.ty),
+                Found::Str(s) => Ok(Some(text_cell(s.to_string(), col.ty))),
                 Found::Json(v) if matches!(col.src, Src::Attrs) => Ok(Some(attrs_cell(v, col.ty))),
                 Found::Json(v) => convert(v, col.ty),
             }
@@ -100,31 +107,52 @@ impl Projection {
     }
 }
 
-fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &'a Value, route: Option<&'a str>) -> Found<'a> {
-    let json = |v: Option<&'a Value>| match v {
-        None | Some(Value::Null) => Found::Null,
-        Some(v) => Found::Json(v),
+/// A row with its top-level members indexed (empty when not worth it).
+struct Row<'a> {
+    val: Val<'a>,
+    fields: Vec<(&'a str, Val<'a>)>,
+}
+
+impl<'a> Row<'a> {
+    fn get(&self, key: &str) -> Option<Val<'a>> {
+        if self.fields.is_empty() {
+            return self.val.get(key);
+        }
+        self.fields
+            .iter()
+            .find(|(k, _)| json::key_is(k, key))
+            .map(|(_, v)| *v)
+    }
+}
+
+fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &Row<'a>, route: Option<&'a str>) -> Found<'a> {
+    let found = |v: Option<Val<'a>>| match v {
+        Some(v) if !v.is_null() => Found::Json(v),
+        _ => Found::Null,
     };
     match src {
-        Src::Field => json(row.get(&col.name)),
-        Src::Attrs => Found::Json(row),
-        Src::Path(path) => json(path.iter().try_fold(row, |v, k| v.get(k))),
+        Src::Field => found(row.get(&col.name)),
+        Src::Attrs => Found::Json(row.val),
+        Src::Path(path) => found(
+            path.split_first()
+                .and_then(|(first, rest)| rest.iter().try_fold(row.get(first)?, |v, k| v.get(k))),
+        ),
         Src::RouteValue => route.map_or(Found::Null, Found::Str),
         Src::Primary {
             id_field,
             list,
             value,
-        } => json(primary(row, id_field, list).and_then(|e| e.get(value))),
+        } => found(primary(row, id_field, list).and_then(|e| e.get(value))),
         Src::Matched {
             id_field,
             list,
             value,
         } => {
             let matched = (!col.matched.is_empty())
-                .then(|| row.get(list)?.as_array())
+                .then(|| row.get(list))
                 .flatten()
                 .and_then(|items| {
-                    items.iter().find_map(|e| {
+                    items.items().find_map(|e| {
                         let v = e.get(value)?;
                         let s = v.as_str()?.to_ascii_lowercase();
                         col.matched.contains(&s).then_some(v)
@@ -132,7 +160,7 @@ fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &'a Value, route: Option<&'a st
                 });
             match matched {
                 Some(v) => Found::Json(v),
-                None => json(primary(row, id_field, list).and_then(|e| e.get(value))),
+                None => found(primary(row, id_field, list).and_then(|e| e.get(value))),
             }
         }
         Src::Any(srcs) => srcs
@@ -143,17 +171,19 @@ fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &'a Value, route: Option<&'a st
     }
 }
 
-fn primary<'a>(row: &'a Value, id_field: &str, list: &str) -> Option<&'a Value> {
+fn primary<'a>(row: &Row<'a>, id_field: &str, list: &str) -> Option<Val<'a>> {
     let id = row.get(id_field)?.as_str()?;
     row.get(list)?
-        .as_array()?
-        .iter()
-        .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
+        .items()
+        .find(|e| e.get("id").and_then(|v| v.as_str()).as_deref() == Some(&*id))
 }
 
-/// `attrs`: the whole object as JSON (or its text for a text column).
-fn attrs_cell(v: &Value, ty: PgType) -> Cell {
-    let s = v.to_string();
+/// `attrs`: the object exactly as Clerk sent it (or its text for a text column).
+fn attrs_cell(v: Val<'_>, ty: PgType) -> Cell {
+    text_or_json(v.raw.to_string(), ty)
+}
+
+fn text_or_json(s: String, ty: PgType) -> Cell {
     if ty == PgType::Text {
         Cell::String(s)
     } else {
@@ -161,33 +191,41 @@ fn attrs_cell(v: &Value, ty: PgType) -> Cell {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// A plain string (a route value) for a column; jsonb gets it as a JSON string.
+fn text_cell(s: String, ty: PgType) -> Cell {
+    if ty == PgType::Jsonb {
+        let mut quoted = String::with_capacity(s.len() + 2);
+        quoted.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                c if (c as u32) < 0x20 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        Cell::Json(quoted)
+    } else {
+        Cell::String(s)
     }
 }
 
 /// Convert a non-null JSON value to the declared column type.
-pub fn convert(v: &Value, ty: PgType) -> Result<Option<Cell>, String> {
-    let mismatch = || format!("expected {}, found a JSON {}", ty.sql_name(), kind(v));
+pub fn convert(v: Val<'_>, ty: PgType) -> Result<Option<Cell>, String> {
+    let kind = v.kind();
+    let mismatch = || format!("expected {}, found a JSON {}", ty.sql_name(), kind.name());
+    let string = || v.as_str();
     let cell = match ty {
-        PgType::Text => match v {
-            Value::String(s) => Cell::String(s.clone()),
-            other => Cell::String(other.to_string()),
+        PgType::Text => match string() {
+            Some(s) => Cell::String(s.into_owned()),
+            None => Cell::String(v.raw.to_string()),
         },
-        PgType::Jsonb => Cell::Json(v.to_string()),
-        PgType::Bool => match v {
-            Value::Bool(b) => Cell::Bool(*b),
-            Value::String(s) => match s.as_str() {
-                "true" => Cell::Bool(true),
-                "false" => Cell::Bool(false),
-                _ => return Err(mismatch()),
-            },
+        PgType::Jsonb => Cell::Json(v.raw.to_string()),
+        PgType::Bool => match (v.as_bool(), string().as_deref()) {
+            (Some(b), _) => Cell::Bool(b),
+            (None, Some("true")) => Cell::Bool(true),
+            (None, Some("false")) => Cell::Bool(false),
             _ => return Err(mismatch()),
         },
         PgType::Char | PgType::SmallInt | PgType::Integer | PgType::BigInt => {
@@ -207,14 +245,9 @@ pub fn convert(v: &Value, ty: PgType) -> Result<Option<Cell>, String> {
             }
         }
         PgType::Real | PgType::Double | PgType::Numeric => {
-            let f = match v {
-                Value::Number(n) => n.as_f64(),
-                // Numeric strings ("49.99"): read with the JSON number parser we already
-                // carry, rather than pulling in core's larger float parser.
-                Value::String(s) => serde_json::from_str::<Value>(s.trim())
-                    .ok()
-                    .filter(Value::is_number)
-                    .and_then(|n| n.as_f64()),
+            let f = match kind {
+                Kind::Number => v.as_f64(),
+                Kind::String => string().and_then(|s| json::number_to_f64(s.trim())),
                 _ => None,
             }
             .ok_or_else(mismatch)?;
@@ -233,46 +266,43 @@ pub fn convert(v: &Value, ty: PgType) -> Result<Option<Cell>, String> {
             }
         }
         PgType::Date => Cell::Date(micros(v).ok_or_else(mismatch)??.div_euclid(1_000_000)),
-        PgType::Uuid => match v {
-            Value::String(s) if is_uuid(s) => Cell::Uuid(s.clone()),
-            Value::String(_) => {
-                return Err("expected uuid, found a string that is not a UUID".into())
-            }
-            _ => return Err(mismatch()),
+        PgType::Uuid => match string() {
+            Some(s) if is_uuid(&s) => Cell::Uuid(s.into_owned()),
+            Some(_) => return Err("expected uuid, found a string that is not a UUID".into()),
+            None => return Err(mismatch()),
         },
     };
     Ok(Some(cell))
 }
 
 /// Whole numbers only: JSON integers, integral floats, or numeric strings.
-fn integer(v: &Value) -> Option<Result<i64, String>> {
+fn integer(v: Val<'_>) -> Option<Result<i64, String>> {
     let out_of_range = || Err("number is out of range for bigint".to_string());
-    match v {
-        Value::Number(n) => Some(match (n.as_i64(), n.as_f64()) {
+    match v.kind() {
+        Kind::Number => Some(match (v.as_i64(), v.as_f64()) {
             (Some(i), _) => Ok(i),
-            (None, _) if n.is_u64() => out_of_range(),
             (None, Some(f)) if f.fract() != 0.0 => {
                 Err("expected a whole number, found a fractional number".into())
             }
             (None, Some(f)) if f.abs() < 9.2e18 => Ok(f as i64),
             _ => out_of_range(),
         }),
-        Value::String(s) => s.trim().parse::<i64>().ok().map(Ok),
+        Kind::String => v.as_str()?.trim().parse::<i64>().ok().map(Ok),
         _ => None,
     }
 }
 
 /// Clerk's Unix milliseconds (or an RFC 3339 / ISO date string) → microseconds.
-fn micros(v: &Value) -> Option<Result<i64, String>> {
-    let us = match v {
-        Value::Number(n) => match n.as_i64() {
+fn micros(v: Val<'_>) -> Option<Result<i64, String>> {
+    let us = match v.kind() {
+        Kind::Number => match v.as_i64() {
             Some(ms) => ms.checked_mul(1000),
-            None => n
+            None => v
                 .as_f64()
                 .map(|ms| (ms * 1000.0).round())
                 .and_then(|f| (f.abs() < 9.2e18).then_some(f as i64)),
         },
-        Value::String(s) => Some(timefmt::parse_micros(s)?),
+        Kind::String => Some(timefmt::parse_micros(&v.as_str()?)?),
         _ => return None,
     };
     Some(match us {
@@ -298,7 +328,12 @@ mod tests {
     use super::*;
     use crate::catalog::find;
     use crate::model::QualValue;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    fn conv(v: Value, t: PgType) -> Result<Option<Cell>, String> {
+        let text = v.to_string();
+        convert(json::parse(&text).unwrap(), t)
+    }
 
     fn cols(spec: &[(&str, PgType)]) -> Vec<ColumnSpec> {
         spec.iter()
@@ -317,7 +352,9 @@ mod tests {
     ) -> Result<Vec<Option<Cell>>, String> {
         let p = Projection::new(find(object).unwrap(), &cols(spec), quals);
         let mut out = vec![Some(Cell::Bool(true))]; // stale content must be cleared
-        p.project(&row, Some("route_val"), &mut out).map(|_| out)
+        let text = row.to_string();
+        p.project(json::parse(&text).unwrap(), Some("route_val"), &mut out)
+            .map(|_| out)
     }
 
     #[test]
@@ -433,7 +470,7 @@ mod tests {
     #[test]
     fn conversions() {
         use PgType::*;
-        let ok = |v: Value, t| convert(&v, t).unwrap().unwrap();
+        let ok = |v: Value, t| conv(v, t).unwrap().unwrap();
         assert_eq!(
             ok(json!(1_700_000_000_123i64), Timestamptz),
             Cell::Timestamptz(1_700_000_000_123_000)
@@ -468,7 +505,7 @@ mod tests {
     #[test]
     fn conversion_errors_name_the_types_not_the_value() {
         use PgType::*;
-        let err = |v: Value, t| convert(&v, t).unwrap_err();
+        let err = |v: Value, t| conv(v, t).unwrap_err();
         assert_eq!(
             err(json!("sk_secret"), Integer),
             "expected integer, found a JSON string"

@@ -4,10 +4,11 @@
 use crate::catalog::{Object, Paging};
 use crate::client::{self, GetError};
 use crate::config::Config;
+use crate::json::{self, Val};
 use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
 use crate::plan::{self, encode, Fetch};
 use crate::project::Projection;
-use serde_json::Value;
+use std::rc::Rc;
 
 /// Clerk's maximum page size.
 pub const PAGE_SIZE: u64 = 500;
@@ -71,11 +72,14 @@ pub struct Scan {
     fetches: Vec<Fetch>,
     first_page: u64,
     live: Live,
-    rows: std::vec::IntoIter<Value>,
+    /// The current page: its body, the spans of the rows still to return, and its fetch.
+    page: Rc<String>,
+    rows: std::vec::IntoIter<(usize, usize)>,
     rows_fetch: usize,
     seen: Seen,
     /// (fetch index, body) of every page so far, while under the cap; None once over it.
-    replay: Option<Vec<(usize, String)>>,
+    /// Shared with `page`, never copied.
+    replay: Option<Vec<(usize, Rc<String>)>>,
     replay_bytes: usize,
     /// Next replayed page while a re-scan is replaying.
     replay_pos: Option<usize>,
@@ -108,6 +112,7 @@ impl Scan {
             live: Live::start(&fetches, 0),
             fetches,
             first_page,
+            page: Rc::default(),
             rows: Vec::new().into_iter(),
             rows_fetch: 0,
             seen: Seen::new(multi),
@@ -131,9 +136,12 @@ impl Scan {
         out: &mut Vec<Option<Cell>>,
     ) -> Result<bool, String> {
         loop {
-            if let Some(row) = self.rows.next() {
+            if let Some((start, end)) = self.rows.next() {
                 let route = self.fetches[self.rows_fetch].route_value.as_deref();
-                self.projection.project(&row, route, out)?;
+                let row = Val {
+                    raw: self.page.get(start..end).unwrap_or("null"),
+                };
+                self.projection.project(row, route, out)?;
                 self.rows_out += 1;
                 return Ok(true);
             }
@@ -146,6 +154,7 @@ impl Scan {
     /// Start over with the same quals: replay buffered pages, then continue live.
     pub fn rescan(&mut self) {
         self.rows = Vec::new().into_iter();
+        self.page = Rc::default();
         self.seen = Seen::new(self.fetches.len() > 1);
         if self.replay.is_some() {
             self.replay_pos = Some(0);
@@ -160,10 +169,10 @@ impl Scan {
     fn next_page(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<bool, String> {
         if let (Some(pos), Some(pages)) = (self.replay_pos, &self.replay) {
             if let Some((fetch, body)) = pages.get(pos) {
-                let fetch = *fetch;
-                let (rows, _) = parse(self.object.name, &self.fetches[fetch], body)?;
+                let (fetch, body) = (*fetch, Rc::clone(body));
+                let (rows, _) = parse(self.object.name, &self.fetches[fetch], &body)?;
                 self.replay_pos = Some(pos + 1);
-                self.accept(fetch, rows);
+                self.accept(fetch, body, rows);
                 return Ok(true);
             }
             self.replay_pos = None;
@@ -182,15 +191,16 @@ impl Scan {
                 self.live.cursor = Cursor::Done; // 404 on a by-id/single lookup: no row
                 continue;
             };
+            let body = Rc::new(body);
             let (rows, total) = parse(self.object.name, &self.fetches[fetch], &body)?;
             host.page_received(rows.len() as i64, body.len() as i64);
-            self.advance(&rows, total)?;
-            let prev_dups = self.accept(fetch, rows);
-            if prev_dups {
+            let last_id = rows.last().and_then(|&(s, e)| row_id(&body, s, e));
+            self.advance(rows.len() as u64, last_id, total)?;
+            self.keep_for_replay(fetch, Rc::clone(&body));
+            if self.accept(fetch, body, rows) {
                 // The endpoint ignored our offset and sent the previous page again.
                 self.live.cursor = Cursor::Done;
             }
-            self.keep_for_replay(fetch, body);
             return Ok(true);
         }
     }
@@ -263,8 +273,12 @@ impl Scan {
     }
 
     /// Decide the next cursor from a raw page (before duplicate suppression).
-    fn advance(&mut self, rows: &[Value], total: Option<u64>) -> Result<(), String> {
-        let n = rows.len() as u64;
+    fn advance(
+        &mut self,
+        n: u64,
+        last_id: Option<String>,
+        total: Option<u64>,
+    ) -> Result<(), String> {
         let requested = self.page_limit();
         let live = &mut self.live;
         live.pages += 1;
@@ -274,12 +288,8 @@ impl Scan {
             _ if n == 0 || n < requested => Cursor::Done,
             Paging::Offset { .. } if total.is_some_and(|t| live.rows >= t) => Cursor::Done,
             Paging::Offset { .. } => Cursor::Offset(live.rows),
-            Paging::Cursor => match rows
-                .last()
-                .and_then(|r| r.get("id"))
-                .and_then(Value::as_str)
-            {
-                Some(id) => Cursor::After(id.to_string()),
+            Paging::Cursor => match last_id {
+                Some(id) => Cursor::After(id),
                 None => {
                     return Err(format!(
                     "unexpected response from Clerk for {} at {}: a row has no id to page after",
@@ -300,36 +310,37 @@ impl Scan {
 
     /// Drop duplicates (and by-id answers for another id), queue the rest. True when the
     /// page was non-empty and entirely a repeat of the previous page.
-    fn accept(&mut self, fetch: usize, mut rows: Vec<Value>) -> bool {
+    fn accept(&mut self, fetch: usize, body: Rc<String>, mut rows: Vec<(usize, usize)>) -> bool {
         let expect = self.fetches[fetch].expect_id.as_deref();
         let n = rows.len();
         let seen = &mut self.seen;
         let mut page_ids = IdSet::default();
         let mut prev_dups = 0;
-        rows.retain(|r| {
-            let Some(id) = r.get("id").and_then(Value::as_str) else {
+        rows.retain(|&(s, e)| {
+            let Some(id) = row_id(&body, s, e) else {
                 return expect.is_none();
             };
             if expect.is_some_and(|e| e != id) {
                 return false;
             }
-            if seen.prev.contains(id) {
+            if seen.prev.contains(&id) {
                 prev_dups += 1;
                 return false;
             }
-            if seen.all.as_mut().is_some_and(|all| !all.insert(id)) {
+            if seen.all.as_mut().is_some_and(|all| !all.insert(&id)) {
                 return false;
             }
-            page_ids.insert(id);
+            page_ids.insert(&id);
             true
         });
         seen.prev = page_ids;
+        self.page = body;
         self.rows = rows.into_iter();
         self.rows_fetch = fetch;
         n > 0 && prev_dups == n
     }
 
-    fn keep_for_replay(&mut self, fetch: usize, body: String) {
+    fn keep_for_replay(&mut self, fetch: usize, body: Rc<String>) {
         if let Some(pages) = &mut self.replay {
             self.replay_bytes += body.len();
             if self.replay_bytes <= REPLAY_CAP_BYTES {
@@ -341,28 +352,44 @@ impl Scan {
     }
 }
 
-/// Rows (and `total_count`, if any) of one response body.
-fn parse(object: &str, f: &Fetch, body: &str) -> Result<(Vec<Value>, Option<u64>), String> {
+/// The `id` of the row at `body[s..e]`.
+fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
+    let row = Val {
+        raw: body.get(s..e)?,
+    };
+    row.get("id")?.as_str().map(|id| id.into_owned())
+}
+
+/// Spans of the rows (and `total_count`, if any) of one response body, validated once.
+fn parse(
+    object: &str,
+    f: &Fetch,
+    body: &str,
+) -> Result<(Vec<(usize, usize)>, Option<u64>), String> {
     let bad = |what: &str| {
         format!(
             "unexpected response from Clerk for {object} at {}: {what}",
             f.path
         )
     };
-    let v: Value = serde_json::from_str(body).map_err(|e| {
-        bad(&format!(
-            "malformed JSON (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    match v {
-        Value::Object(_) if f.paging == Paging::Single => Ok((vec![v], None)),
-        Value::Array(rows) => Ok((rows, None)),
-        Value::Object(mut m) => {
-            let total = m.get("total_count").and_then(Value::as_u64);
-            match m.remove("data") {
-                Some(Value::Array(rows)) => Ok((rows, total)),
+    let root = json::parse(body)
+        .map_err(|e| bad(&format!("malformed JSON ({} at byte {})", e.what, e.offset)))?;
+    let span = |v: Val| {
+        let start = v.raw.as_ptr() as usize - body.as_ptr() as usize;
+        (start, start + v.raw.len())
+    };
+    match root.kind() {
+        json::Kind::Object if f.paging == Paging::Single => Ok((vec![span(root)], None)),
+        json::Kind::Array => Ok((root.items().map(span).collect(), None)),
+        json::Kind::Object => {
+            let total = root
+                .get("total_count")
+                .and_then(|t| t.as_i64())
+                .and_then(|t| u64::try_from(t).ok());
+            match root.get("data") {
+                Some(data) if data.kind() == json::Kind::Array => {
+                    Ok((data.items().map(span).collect(), total))
+                }
                 _ => Err(bad(
                     "expected a list ({data, total_count}), found an object without a data array",
                 )),

@@ -2,7 +2,7 @@ use super::*;
 use crate::catalog::find;
 use crate::config;
 use crate::model::{HttpResponse, PgType, QualValue};
-use serde_json::json;
+use serde_json::{json, Value};
 
 type Responder = Box<dyn FnMut(&str) -> Result<HttpResponse, String>>;
 

@@ -523,9 +523,8 @@ mod tests {
         ];
         for g in good {
             assert!(parse(g).is_ok(), "{g}");
-            assert_eq!(
+            assert!(
                 serde_json::from_str::<serde_json::Value>(g).is_ok(),
-                true,
                 "reference agrees on {g}"
             );
         }

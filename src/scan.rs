@@ -310,7 +310,7 @@ impl Scan {
 
     /// Drop duplicates (and by-id answers for another id), queue the rest. True when the
     /// page was non-empty and entirely a repeat of the previous page.
-    fn accept(&mut self, fetch: usize, body: Rc<String>, mut rows: Vec<(usize, usize)>) -> bool {
+    fn accept(&mut self, fetch: usize, body: Rc<String>, mut rows: Spans) -> bool {
         let expect = self.fetches[fetch].expect_id.as_deref();
         let n = rows.len();
         let seen = &mut self.seen;
@@ -352,6 +352,9 @@ impl Scan {
     }
 }
 
+/// Byte ranges of rows within a page body.
+type Spans = Vec<(usize, usize)>;
+
 /// The `id` of the row at `body[s..e]`.
 fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
     let row = Val {
@@ -361,11 +364,7 @@ fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
 }
 
 /// Spans of the rows (and `total_count`, if any) of one response body, validated once.
-fn parse(
-    object: &str,
-    f: &Fetch,
-    body: &str,
-) -> Result<(Vec<(usize, usize)>, Option<u64>), String> {
+fn parse(object: &str, f: &Fetch, body: &str) -> Result<(Spans, Option<u64>), String> {
     let bad = |what: &str| {
         format!(
             "unexpected response from Clerk for {object} at {}: {what}",

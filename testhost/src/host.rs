@@ -1746,9 +1746,8 @@ impl Query {
             // Checked by supabase-wrappers before the FDW is called.
             return Err("option 'rowid_column' is required".to_string());
         }
-        let st = self.store.data_mut();
-        st.tbl_opts = tbl_opts;
-        st.columns = self.spec.columns.clone();
+        // Like the real host, only the table options are (re)set here.
+        self.store.data_mut().tbl_opts = tbl_opts;
         let ctx = self.ctx();
         self.call(|b, s| b.call_begin_modify(s, ctx))
     }

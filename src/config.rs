@@ -193,7 +193,10 @@ mod version_tests {
     fn wit_package_and_user_agent_carry_the_crate_version() {
         let wit = include_str!("../wit/world.wit");
         let want = format!("package supabase:clerk-fdw@{};", env!("CARGO_PKG_VERSION"));
-        assert!(wit.lines().any(|l| l.trim() == want), "wit/world.wit must say {want}");
+        assert!(
+            wit.lines().any(|l| l.trim() == want),
+            "wit/world.wit must say {want}"
+        );
         assert!(super::USER_AGENT.contains(env!("CARGO_PKG_VERSION")));
     }
 }

@@ -214,7 +214,7 @@ pub fn required_qual_error(object: &Object) -> String {
     format!(
         "{obj} needs a WHERE condition on {col}: Clerk has no endpoint listing all {obj}. \
          Example: select * from clerk.{obj} where {col} = '…'; \
-         (also works with {col} IN (…) or in a join on {col})",
+         ({col} IN (…) works too; in a join, give this table's {col} its own condition)",
         obj = object.name
     )
 }

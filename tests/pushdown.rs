@@ -364,8 +364,8 @@ fn status_and_plan_filters() {
 
 #[test]
 fn join_with_required_qual_object() {
-    // select … from users u join user_billing_subscriptions s on s.user_id = u.id
-    // where u.id in (…): the host passes each outer id as a param.
+    // A join whose outer user ids reach this table as a param: the host calls end_scan +
+    // begin_scan with the new value each time it changes.
     let mock = mock(40);
     let ds = mock.dataset();
     let outer: Vec<String> = ids(&ds.users).into_iter().take(12).collect();

@@ -116,7 +116,10 @@ pub fn request(
 ) -> Result<HttpResponse, String> {
     let target = parse_url(url)?;
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(format!("invalid HTTP method {method:?} for {}", target.display));
+        return Err(format!(
+            "invalid HTTP method {method:?} for {}",
+            target.display
+        ));
     }
     for (k, v) in headers {
         let bad = |s: &str| s.contains(['\r', '\n']);
@@ -382,7 +385,10 @@ mod tests {
         assert_eq!(resp.header("x-a"), Some("b"));
         assert!(resp.headers.iter().any(|(k, _)| k == "content-type"));
         let req = h.join().unwrap();
-        assert!(req.starts_with("POST /v1/x?a=1&b=%2B HTTP/1.1\r\n"), "{req}");
+        assert!(
+            req.starts_with("POST /v1/x?a=1&b=%2B HTTP/1.1\r\n"),
+            "{req}"
+        );
         assert!(req.contains("\r\nHost: 127.0.0.1:"));
         assert!(req.contains("\r\nAuthorization: Bearer k\r\n"));
         assert!(req.contains("\r\nContent-Length: 2\r\n"));

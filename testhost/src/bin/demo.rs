@@ -118,7 +118,7 @@ fn show(c: &Option<Cell>) -> String {
         Some(Cell::Bool(b)) => b.to_string(),
         Some(Cell::I32(i)) => i.to_string(),
         Some(Cell::I64(i)) => i.to_string(),
-        Some(Cell::Timestamptz(us)) => format!("{}", epoch_to_utc(*us / 1_000_000)),
+        Some(Cell::Timestamptz(us)) => epoch_to_utc(*us / 1_000_000),
         Some(other) => format!("{other:?}"),
     }
 }
@@ -257,9 +257,7 @@ fn main() {
         None,
     );
     demo.run(
-        &format!(
-            "select id, name, fee_amount, fee_currency, for_payer_type from clerk.billing_plans;"
-        ),
+        "select id, name, fee_amount, fee_currency, for_payer_type from clerk.billing_plans;",
         "billing_plans",
         &[
             ("id", T::String),

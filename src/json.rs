@@ -86,10 +86,10 @@ impl<'a> Val<'a> {
 
     /// The decoded string, borrowed unless it contains escapes.
     pub fn as_str(self) -> Option<Cow<'a, str>> {
-        if self.kind() != Kind::String || self.raw.len() < 2 {
+        if self.kind() != Kind::String {
             return None;
         }
-        let inner = &self.raw[1..self.raw.len() - 1];
+        let inner = self.raw.get(1..self.raw.len().checked_sub(1)?)?;
         if !inner.contains('\\') {
             return Some(Cow::Borrowed(inner));
         }
@@ -626,5 +626,43 @@ mod tests {
         );
         assert_eq!(parse("9223372036854775808").unwrap().as_i64(), None);
         assert_eq!(parse("5.0").unwrap().as_i64(), None);
+    }
+
+    #[test]
+    fn mutated_documents_never_panic_and_agree_with_serde() {
+        let base = r#"{"data":[{"id":"user_1","n":-1.5e3,"ok":true,"s":"a\"\u00e9","x":null,"l":[1,{"a":[]}]}],"total_count":1}"#;
+        let alphabet = br#"{}[],:"\ -+.eE0123456789aeflnrstu"#;
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let mut doc = base.as_bytes().to_vec();
+            for _ in 0..(1 + next() % 3) {
+                let at = (next() % doc.len() as u64) as usize;
+                match next() % 3 {
+                    0 => doc[at] = alphabet[(next() % alphabet.len() as u64) as usize],
+                    1 => {
+                        doc.remove(at);
+                    }
+                    _ => doc.insert(at, alphabet[(next() % alphabet.len() as u64) as usize]),
+                }
+            }
+            let Ok(text) = String::from_utf8(doc) else {
+                continue;
+            };
+            let ours = parse(&text);
+            let reference = serde_json::from_str::<serde_json::Value>(&text);
+            assert_eq!(ours.is_ok(), reference.is_ok(), "{text}");
+            if let Ok(v) = ours {
+                // Walking a valid document never panics and sees what serde sees.
+                let count = v.get("data").map_or(0, |d| d.items().count());
+                let want = reference.unwrap()["data"].as_array().map_or(0, Vec::len);
+                assert_eq!(count, want, "{text}");
+            }
+        }
     }
 }

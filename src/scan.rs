@@ -14,8 +14,9 @@ use std::rc::Rc;
 pub const PAGE_SIZE: u64 = 500;
 /// Bound on pages per fetch (10 million rows), so a misbehaving endpoint cannot loop forever.
 pub const MAX_PAGES: u32 = 20_000;
-/// Page bodies kept so a re-scan (the inner side of a join) replays instead of refetching.
-pub const REPLAY_CAP_BYTES: usize = 2 << 20;
+/// Page bodies kept so a re-scan (the inner side of a join) replays instead of refetching;
+/// about one users page, so memory stays near a page or two whatever the table size.
+pub const REPLAY_CAP_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Cursor {

@@ -72,7 +72,7 @@ fn every_list_object_returns_all_rows_once() {
     for (object, expected) in lists {
         check_list(&mock, object, expected, vec![]);
     }
-    assert!(ds.users.len() > 1000 && ds.organization_memberships.len() > 0);
+    assert!(ds.users.len() > 1000 && !ds.organization_memberships.is_empty());
 }
 
 #[test]

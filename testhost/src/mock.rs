@@ -145,17 +145,7 @@ pub fn phone_id(i: usize) -> String {
 
 /// Format ms since the epoch as a `YYYY-MM-DD` date (UTC).
 pub fn ymd_from_ms(ms: i64) -> String {
-    // Days-to-civil conversion over 400-year eras (proleptic Gregorian calendar).
-    let days = ms.div_euclid(DAY);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = crate::host::civil_from_days(ms.div_euclid(DAY));
     format!("{y:04}-{m:02}-{d:02}")
 }
 

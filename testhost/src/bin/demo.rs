@@ -4,7 +4,7 @@
 //! Usage: demo [N_USERS]   (default 1200)
 
 use clerk_fdw_testhost::host::{Cell, Host, ImportListType, QualSpec, QuerySpec, TypeOid};
-use clerk_fdw_testhost::mock::{Dataset, MockClerk};
+use clerk_fdw_testhost::mock::{ymd_from_ms, Dataset, MockClerk};
 use std::time::Instant;
 
 struct Demo {
@@ -123,20 +123,12 @@ fn show(c: &Option<Cell>) -> String {
     }
 }
 
-/// Seconds → "YYYY-MM-DD HH:MM:SS+00" (civil-from-days).
+/// Seconds → "YYYY-MM-DD HH:MM:SS+00", as psql shows a timestamptz in UTC.
 fn epoch_to_utc(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let rem = secs.rem_euclid(86_400);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}+00",
+        "{} {:02}:{:02}:{:02}+00",
+        ymd_from_ms(secs * 1000),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60

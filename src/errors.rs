@@ -75,7 +75,7 @@ pub fn scrub(msg: &str, secret: &str) -> String {
     let mut in_url = false;
     let mut in_query = false;
     for (i, ch) in msg.char_indices() {
-        let rest = &msg[i..];
+        let rest = msg.get(i..).unwrap_or_default();
         if !in_url && (rest.starts_with("http://") || rest.starts_with("https://")) {
             in_url = true;
         }

@@ -56,7 +56,7 @@ pub fn parse(text: &str) -> Result<Val<'_>, Error> {
         });
     }
     Ok(Val {
-        raw: &text[start..end],
+        raw: text.get(start..end).unwrap_or_default(),
     })
 }
 
@@ -177,7 +177,7 @@ impl<'a> Iterator for Items<'a> {
     fn next(&mut self) -> Option<Val<'a>> {
         let (s, e) = self.next_span()?;
         Some(Val {
-            raw: &self.text[s..e],
+            raw: self.text.get(s..e).unwrap_or_default(),
         })
     }
 }
@@ -201,9 +201,9 @@ impl<'a> Iterator for Fields<'a> {
         it.i = ws(b, colon + 1);
         let (vs, ve) = it.next_span()?;
         Some((
-            &it.text[ks + 1..ke - 1],
+            it.text.get(ks + 1..ke - 1).unwrap_or_default(),
             Val {
-                raw: &it.text[vs..ve],
+                raw: it.text.get(vs..ve).unwrap_or_default(),
             },
         ))
     }

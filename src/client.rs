@@ -41,15 +41,9 @@ pub fn get(
     let mut waited = 0u64;
     loop {
         attempts += 1;
-        let (failure, retry_after, outcome) = match host.get(&url, &cfg.headers) {
-            Err(e) => {
-                let msg = format!(
-                    "could not reach Clerk at {}{path} while reading {object}: {}",
-                    cfg.api_url,
-                    scrub(&e, &cfg.secret)
-                );
-                (Failure::Transport, None, GetError::Other(msg))
-            }
+        // The failure, and what to report if we give up (messages are built only then).
+        let (failure, retry_after, last) = match host.get(&url, &cfg.headers) {
+            Err(e) => (Failure::Transport, None, Err(e)),
             Ok(resp) => {
                 if cfg.debug {
                     host.debug(&format!(
@@ -80,16 +74,23 @@ pub fn get(
                     }
                 };
                 let retry_after = resp.header("retry-after").map(str::to_string);
-                let msg = http_error(object, path, status, &resp.body, attempts);
-                (
-                    failure,
-                    retry_after,
-                    GetError::Status(status, scrub(&msg, &cfg.secret)),
-                )
+                (failure, retry_after, Ok(resp))
             }
         };
         match POLICY.delay(failure, attempts, waited, retry_after.as_deref()) {
-            None => return Err(outcome),
+            None => {
+                return Err(match last {
+                    Err(e) => GetError::Other(format!(
+                        "could not reach Clerk at {}{path} while reading {object}: {}",
+                        cfg.api_url,
+                        scrub(&e, &cfg.secret)
+                    )),
+                    Ok(resp) => {
+                        let msg = http_error(object, path, resp.status, &resp.body, attempts);
+                        GetError::Status(resp.status, scrub(&msg, &cfg.secret))
+                    }
+                })
+            }
             Some(ms) => {
                 if cfg.debug {
                     host.debug(&format!("clerk_fdw: retrying {path} in {ms} ms"));

@@ -106,7 +106,7 @@ impl Scan {
                     .clamp(1, PAGE_SIZE as i64) as u64
             })
             .unwrap_or(PAGE_SIZE);
-        let multi = fetches.len() > 1;
+        let overlap = chunks_may_overlap(&fetches);
         Ok(Scan {
             object,
             projection: Projection::new(object, columns, quals),
@@ -116,7 +116,7 @@ impl Scan {
             page: Rc::default(),
             rows: Vec::new().into_iter(),
             rows_fetch: 0,
-            seen: Seen::new(multi),
+            seen: Seen::new(overlap),
             replay: Some(Vec::new()),
             replay_bytes: 0,
             replay_pos: None,
@@ -156,7 +156,7 @@ impl Scan {
     pub fn rescan(&mut self) {
         self.rows = Vec::new().into_iter();
         self.page = Rc::default();
-        self.seen = Seen::new(self.fetches.len() > 1);
+        self.seen = Seen::new(chunks_may_overlap(&self.fetches));
         if self.replay.is_some() {
             self.replay_pos = Some(0);
         } else {
@@ -353,6 +353,12 @@ impl Scan {
     }
 }
 
+/// Only a filter split into chunks (same endpoint, e.g. 150 emails as 100 + 50) can return
+/// one row twice; fetches of different parents or ids cannot, so they skip the id set.
+fn chunks_may_overlap(fetches: &[Fetch]) -> bool {
+    fetches.windows(2).any(|w| w[0].path == w[1].path)
+}
+
 /// Byte ranges of rows within a page body.
 type Spans = Vec<(usize, usize)>;
 
@@ -412,10 +418,10 @@ impl Live {
 }
 
 impl Seen {
-    fn new(multi: bool) -> Seen {
+    fn new(overlap: bool) -> Seen {
         Seen {
             prev: IdSet::default(),
-            all: multi.then(IdSet::default),
+            all: overlap.then(IdSet::default),
         }
     }
 }

@@ -64,14 +64,6 @@ impl Projection {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.columns.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.columns.is_empty()
-    }
-
     /// Project one object into `out` (cleared first): exactly one cell per column.
     pub fn project(
         &self,

@@ -85,7 +85,6 @@ pub struct Scan {
     /// Next replayed page while a re-scan is replaying.
     replay_pos: Option<usize>,
     pub rows_out: u64,
-    pub requests: u64,
 }
 
 impl Scan {
@@ -121,10 +120,10 @@ impl Scan {
             replay_bytes: 0,
             replay_pos: None,
             rows_out: 0,
-            requests: 0,
         })
     }
 
+    #[cfg(test)]
     pub fn fetches(&self) -> &[Fetch] {
         &self.fetches
     }
@@ -242,7 +241,6 @@ impl Scan {
                 }
                 (Paging::Unpaged | Paging::Single, _) => {}
             }
-            self.requests += 1;
             let after_cursor = matches!(self.live.cursor, Cursor::After(_));
             match client::get(
                 host,

@@ -534,7 +534,8 @@ fn error_for_status(status: u16, url: &str) -> Result<(), String> {
     }
 }
 
-fn canonical_reason(status: u16) -> Option<&'static str> {
+/// The standard reason phrase of an HTTP status (also used by the mock server).
+pub(crate) fn canonical_reason(status: u16) -> Option<&'static str> {
     Some(match status {
         100 => "Continue",
         101 => "Switching Protocols",

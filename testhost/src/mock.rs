@@ -1471,28 +1471,6 @@ impl Resp {
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        410 => "Gone",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Status",
-    }
-}
-
 /// Precomputed facts about one user, for filtering without walking JSON.
 struct UserMeta {
     id: String,
@@ -1956,7 +1934,8 @@ fn serve_connection(sh: &Shared, stream: TcpStream) {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(name))
     };
-    let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
+    let reason = crate::host::canonical_reason(resp.status).unwrap_or("Status");
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", resp.status);
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -2618,35 +2597,14 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             )?;
             array_or_envelope(q, &d.invitations, &idx, limit, offset)
         }
-        Route::Allowlist => {
+        Route::Allowlist | Route::JwtTemplates | Route::RedirectUrls => {
+            let list = match r {
+                Route::Allowlist => &d.allowlist_identifiers,
+                Route::JwtTemplates => &d.jwt_templates,
+                _ => &d.redirect_urls,
+            };
             let (limit, offset) = q.paging()?;
-            array_or_envelope(
-                q,
-                &d.allowlist_identifiers,
-                &all_idx(d.allowlist_identifiers.len()),
-                limit,
-                offset,
-            )
-        }
-        Route::JwtTemplates => {
-            let (limit, offset) = q.paging()?;
-            array_or_envelope(
-                q,
-                &d.jwt_templates,
-                &all_idx(d.jwt_templates.len()),
-                limit,
-                offset,
-            )
-        }
-        Route::RedirectUrls => {
-            let (limit, offset) = q.paging()?;
-            array_or_envelope(
-                q,
-                &d.redirect_urls,
-                &all_idx(d.redirect_urls.len()),
-                limit,
-                offset,
-            )
+            array_or_envelope(q, list, &all_idx(list.len()), limit, offset)
         }
         Route::Blocklist => {
             let rows: Vec<&Value> = d.blocklist_identifiers.iter().collect();

@@ -99,8 +99,9 @@ pub struct Object {
     pub aliases: &'static [&'static str],
     /// The instance-wide list; None when a route is required.
     pub list: Option<Endpoint>,
-    /// `GET /<path>/{id}` for `id = x` (404 → no row).
-    pub by_id: Option<&'static str>,
+    /// Single-object GETs: (column, path). `column = x` becomes `GET path` with x in place of
+    /// `{}` (404 → no row); the answer must still have `column = x`.
+    pub lookups: &'static [(&'static str, &'static str)],
     /// Tried in order before the list; the first whose column is pinned wins.
     pub routes: &'static [Route],
     /// Extra parameters sent when a column is referenced: (column, param, value).
@@ -262,7 +263,7 @@ pub static OBJECTS: &[Object] = &[
         name: "allowlist_identifiers",
         aliases: &[],
         list: list("/allowlist_identifiers", PAGINATED, &[]),
-        by_id: None,
+        lookups: &[],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -281,7 +282,7 @@ pub static OBJECTS: &[Object] = &[
         name: "blocklist_identifiers",
         aliases: &[],
         list: list("/blocklist_identifiers", Paging::Unpaged, &[]),
-        by_id: None,
+        lookups: &[],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -299,7 +300,7 @@ pub static OBJECTS: &[Object] = &[
         name: "domains",
         aliases: &[],
         list: list("/domains", Paging::Unpaged, &[]),
-        by_id: None,
+        lookups: &[],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -327,7 +328,7 @@ pub static OBJECTS: &[Object] = &[
                 one("email_address", "query"),
             ],
         ),
-        by_id: None,
+        lookups: &[],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -348,7 +349,7 @@ pub static OBJECTS: &[Object] = &[
         name: "jwt_templates",
         aliases: &[],
         list: list("/jwt_templates", PAGINATED, &[]),
-        by_id: Some("/jwt_templates/{}"),
+        lookups: &[("id", "/jwt_templates/{}")],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -373,7 +374,7 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[one("client_id", "name_query")],
         ),
-        by_id: Some("/oauth_applications/{}"),
+        lookups: &[("id", "/oauth_applications/{}")],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -404,7 +405,7 @@ pub static OBJECTS: &[Object] = &[
         name: "organizations",
         aliases: &[],
         list: list("/organizations", OFFSET, &[values("id", "organization_id")]),
-        by_id: Some("/organizations/{}"),
+        lookups: &[("id", "/organizations/{}"), ("slug", "/organizations/{}")],
         routes: &[],
         column_params: &[("members_count", "include_members_count", "true")],
         list_params: &[],
@@ -438,7 +439,7 @@ pub static OBJECTS: &[Object] = &[
                 one("email_address", "query"),
             ],
         ),
-        by_id: None,
+        lookups: &[],
         routes: &[Route {
             column: "organization_id",
             endpoint: Endpoint {
@@ -482,7 +483,7 @@ pub static OBJECTS: &[Object] = &[
         name: "organization_memberships",
         aliases: &[],
         list: list("/organization_memberships", OFFSET, &[]),
-        by_id: None,
+        lookups: &[],
         routes: &[
             Route {
                 column: "organization_id",
@@ -527,7 +528,7 @@ pub static OBJECTS: &[Object] = &[
         name: "redirect_urls",
         aliases: &[],
         list: list("/redirect_urls", PAGINATED, &[]),
-        by_id: Some("/redirect_urls/{}"),
+        lookups: &[("id", "/redirect_urls/{}")],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -547,7 +548,7 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[values("organization_id", "organization_id")],
         ),
-        by_id: Some("/saml_connections/{}"),
+        lookups: &[("id", "/saml_connections/{}")],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -579,7 +580,7 @@ pub static OBJECTS: &[Object] = &[
         name: "users",
         aliases: &[],
         list: list("/users", Paging::Cursor, USER_FILTERS),
-        by_id: Some("/users/{}"),
+        lookups: &[("id", "/users/{}")],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -660,7 +661,7 @@ pub static OBJECTS: &[Object] = &[
             PAGINATED,
             &[one_of("for_payer_type", "payer_type", &["user", "org"])],
         ),
-        by_id: None,
+        lookups: &[],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -702,7 +703,7 @@ pub static OBJECTS: &[Object] = &[
                 one("plan_id", "plan_id"),
             ],
         ),
-        by_id: None,
+        lookups: &[],
         routes: &[],
         column_params: &[],
         // Clerk hides free-plan items by default; a table should show every row.
@@ -741,7 +742,7 @@ pub static OBJECTS: &[Object] = &[
         name: "billing_statements",
         aliases: &["billing/statements"],
         list: list("/billing/statements", PAGINATED, &[]),
-        by_id: Some("/billing/statements/{}"),
+        lookups: &[("id", "/billing/statements/{}")],
         routes: &[],
         column_params: &[],
         list_params: &[],
@@ -780,7 +781,7 @@ pub static OBJECTS: &[Object] = &[
             "billing/payment_attempts",
         ],
         list: None,
-        by_id: None,
+        lookups: &[],
         routes: &[Route {
             column: "statement_id",
             endpoint: Endpoint {
@@ -819,7 +820,7 @@ pub static OBJECTS: &[Object] = &[
         name: "user_billing_subscriptions",
         aliases: &["users/billing/subscription"],
         list: None,
-        by_id: None,
+        lookups: &[],
         routes: &[Route {
             column: "user_id",
             endpoint: Endpoint {
@@ -837,7 +838,7 @@ pub static OBJECTS: &[Object] = &[
         name: "organization_billing_subscriptions",
         aliases: &["organizations/billing/subscription"],
         list: None,
-        by_id: None,
+        lookups: &[],
         routes: &[Route {
             column: "organization_id",
             endpoint: Endpoint {
@@ -932,8 +933,12 @@ mod tests {
                 );
                 assert!(r.endpoint.path.contains("{}"));
             }
-            if let Some(p) = o.by_id {
-                assert!(p.ends_with("/{}"));
+            for (col, path) in o.lookups {
+                assert!(
+                    o.column(col).is_some() && path.ends_with("/{}"),
+                    "{}",
+                    o.name
+                );
             }
             // Objects without a list must have exactly one route, which is then required.
             assert_eq!(o.list.is_none(), o.required_route().is_some());

@@ -14,8 +14,9 @@ pub struct Fetch {
     pub paging: Paging,
     /// The route's qual value, for columns the object itself does not carry.
     pub route_value: Option<String>,
-    /// By-id lookups: drop a returned object whose id differs (organizations resolve slugs).
-    pub expect_id: Option<String>,
+    /// Lookups: drop a returned object whose field differs from the value asked for
+    /// (`GET /organizations/{x}` answers for an id or a slug).
+    pub expect: Option<(&'static str, String)>,
     /// 404 means "no such object": zero rows, not an error.
     pub missing_is_empty: bool,
 }
@@ -41,20 +42,23 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         return Err(required_qual_error(object));
     };
 
-    if let (Some(by_id), Some(ids)) = (object.by_id, eq_values(quals, "id")) {
-        let list_takes_ids = list
+    for &(column, path) in object.lookups {
+        let Some(values) = eq_values(quals, column) else {
+            continue;
+        };
+        let list_takes_values = list
             .filters
             .iter()
-            .any(|f| f.column == "id" && matches!(f.kind, FilterKind::Values { .. }));
-        if ids.len() == 1 || (!list_takes_ids && ids.len() <= MAX_BY_ID_LOOKUPS) {
-            return Ok(ids
+            .any(|f| f.column == column && matches!(f.kind, FilterKind::Values { .. }));
+        if values.len() == 1 || (!list_takes_values && values.len() <= MAX_BY_ID_LOOKUPS) {
+            return Ok(values
                 .into_iter()
-                .map(|id| Fetch {
-                    path: by_id.replace("{}", &encode(&id)),
+                .map(|v| Fetch {
+                    path: path.replace("{}", &encode(&v)),
                     params: column_params.clone(),
                     paging: Paging::Single,
                     route_value: None,
-                    expect_id: Some(id),
+                    expect: Some((column, v)),
                     missing_is_empty: true,
                 })
                 .collect());
@@ -159,7 +163,7 @@ fn endpoint_fetches(
         params,
         paging: endpoint.paging,
         route_value: route_value.clone(),
-        expect_id: None,
+        expect: None,
         missing_is_empty,
     };
     match chunked {
@@ -286,7 +290,7 @@ mod tests {
         assert_eq!(f[0].path, "/users/user_1");
         assert_eq!(f[0].paging, Paging::Single);
         assert!(f[0].missing_is_empty);
-        assert_eq!(f[0].expect_id.as_deref(), Some("user_1"));
+        assert_eq!(f[0].expect, Some(("id", "user_1".to_string())));
 
         // invitations have no GET by id: the list's `query` filter instead.
         let f = plan(find("invitations").unwrap(), &[eq("id", "inv_1")], &[]).unwrap();
@@ -329,6 +333,18 @@ mod tests {
             p(&f[0]),
             vec![("organization_id", "a"), ("organization_id", "b")]
         );
+    }
+
+    #[test]
+    fn organization_slug_is_a_single_get() {
+        let orgs = find("organizations").unwrap();
+        let f = plan(orgs, &[eq("slug", "acme corp")], &[]).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, "/organizations/acme%20corp");
+        assert_eq!(f[0].expect, Some(("slug", "acme corp".to_string())));
+        // id wins when both are pinned.
+        let f = plan(orgs, &[eq("slug", "acme"), eq("id", "org_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/organizations/org_1");
     }
 
     #[test]

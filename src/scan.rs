@@ -307,21 +307,26 @@ impl Scan {
         Ok(())
     }
 
-    /// Drop duplicates (and by-id answers for another id), queue the rest. True when the
+    /// Drop duplicates (and lookup answers for another value), queue the rest. True when the
     /// page was non-empty and entirely a repeat of the previous page.
     fn accept(&mut self, fetch: usize, body: Rc<String>, mut rows: Spans) -> bool {
-        let expect = self.fetches[fetch].expect_id.as_deref();
+        let expect = self.fetches[fetch].expect.as_ref();
         let n = rows.len();
         let seen = &mut self.seen;
         let mut page_ids = IdSet::default();
         let mut prev_dups = 0;
         rows.retain(|&(s, e)| {
-            let Some(id) = row_id(&body, s, e) else {
-                return expect.is_none();
-            };
-            if expect.is_some_and(|e| e != id) {
-                return false;
+            if let Some((field, want)) = expect {
+                let row = Val {
+                    raw: body.get(s..e).unwrap_or_default(),
+                };
+                if row.get(field).and_then(|v| v.as_str()).as_deref() != Some(want.as_str()) {
+                    return false;
+                }
             }
+            let Some(id) = row_id(&body, s, e) else {
+                return true;
+            };
             if seen.prev.contains(&id) {
                 prev_dups += 1;
                 return false;

@@ -231,6 +231,29 @@ fn objects_with_get_by_id() {
         vec![QualSpec::eq("id", s(slug))],
     );
     assert!(rows.is_empty() && reqs.len() == 1);
+    // `slug = x` is one GET too, and the row comes back.
+    let org = &ds.organizations[0];
+    let (rows, reqs) = run(
+        &mock,
+        "organizations",
+        &["id", "slug"],
+        vec![QualSpec::eq("slug", s(slug))],
+    );
+    assert_eq!(
+        first_texts(&rows),
+        vec![org["id"].as_str().unwrap().to_string()]
+    );
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, format!("/v1/organizations/{slug}"));
+    // An id given as the slug does not match `slug = …`: no row.
+    let id = org["id"].as_str().unwrap();
+    let (rows, reqs) = run(
+        &mock,
+        "organizations",
+        &["id"],
+        vec![QualSpec::eq("slug", s(id))],
+    );
+    assert!(rows.is_empty() && reqs.len() == 1);
 }
 
 #[test]

@@ -2346,11 +2346,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 MEMBERSHIP_ORDER,
                 ("created_at", true),
             )?;
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.organization_memberships[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.organization_memberships, &idx, limit, offset)
         }
         Route::UserSubscription(id) => match ix.user_sub.get(id) {
             Some(&i) if ix.user_by_id.contains_key(id) => {
@@ -2470,11 +2466,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 MEMBERSHIP_ORDER,
                 ("created_at", true),
             )?;
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.organization_memberships[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.organization_memberships, &idx, limit, offset)
         }
         Route::OrgInvitations(org_id) => {
             if !ix.org_by_id.contains_key(org_id) {
@@ -2545,11 +2537,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 INVITATION_ORDER,
                 ("created_at", true),
             )?;
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.organization_invitations[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.organization_invitations, &idx, limit, offset)
         }
         Route::OrgMembershipsAll => {
             let (limit, offset) = q.paging()?;
@@ -2561,11 +2549,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 MEMBERSHIP_ORDER,
                 ("created_at", true),
             )?;
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.organization_memberships[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.organization_memberships, &idx, limit, offset)
         }
         Route::Invitations => {
             let (limit, offset) = q.paging()?;
@@ -2640,11 +2624,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 &[("created_at", &["created_at"]), ("name", &["name"])],
                 ("created_at", false),
             )?;
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.oauth_applications[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.oauth_applications, &idx, limit, offset)
         }
         Route::Saml => {
             let (limit, offset) = q.paging()?;
@@ -2672,11 +2652,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 &[("created_at", &["created_at"]), ("name", &["name"])],
                 ("created_at", false),
             )?;
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.saml_connections[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.saml_connections, &idx, limit, offset)
         }
         Route::Plans => {
             let (limit, offset) = q.paging()?;
@@ -2694,11 +2670,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                     payer.is_none_or(|p| get_str(&d.billing_plans[i], "for_payer_type") == Some(p))
                 })
                 .collect();
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.billing_plans[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.billing_plans, &idx, limit, offset)
         }
         Route::SubItems => {
             let (limit, offset) = q.paging()?;
@@ -2730,21 +2702,13 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                     .cmp(&ix.items[a].created_at)
                     .then(a.cmp(&b))
             });
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.billing_subscription_items[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.billing_subscription_items, &idx, limit, offset)
         }
         Route::Statements => {
             let (limit, offset) = q.paging()?;
             let mut idx = all_idx(d.billing_statements.len());
             sort_by_path(&d.billing_statements, &mut idx, &["timestamp"], true);
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.billing_statements[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.billing_statements, &idx, limit, offset)
         }
         Route::PaymentAttempts(stmt) => {
             if !ix.statement_by_id.contains_key(stmt) {
@@ -2757,11 +2721,7 @@ fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 .cloned()
                 .unwrap_or_default();
             sort_by_path(&d.billing_payment_attempts, &mut idx, &["created_at"], true);
-            let rows: Vec<&Value> = page(&idx, limit, offset)
-                .iter()
-                .map(|&i| &d.billing_payment_attempts[i])
-                .collect();
-            Resp::ok(envelope(&rows, idx.len()))
+            paged_envelope(&d.billing_payment_attempts, &idx, limit, offset)
         }
     })
 }
@@ -2799,15 +2759,23 @@ fn by_id(items: &[Value], id: &str) -> Resp {
 
 /// Bare array, or the `{data,total_count}` envelope with `paginated=true`.
 fn array_or_envelope(q: &Q, items: &[Value], idx: &[usize], limit: usize, offset: usize) -> Resp {
-    let rows: Vec<&Value> = page(idx, limit, offset)
+    if q.flag("paginated") {
+        paged_envelope(items, idx, limit, offset)
+    } else {
+        Resp::ok(list_json(&page_rows(items, idx, limit, offset)))
+    }
+}
+
+/// `{data, total_count}` for one page of the rows at `idx`.
+fn paged_envelope(items: &[Value], idx: &[usize], limit: usize, offset: usize) -> Resp {
+    Resp::ok(envelope(&page_rows(items, idx, limit, offset), idx.len()))
+}
+
+fn page_rows<'a>(items: &'a [Value], idx: &[usize], limit: usize, offset: usize) -> Vec<&'a Value> {
+    page(idx, limit, offset)
         .iter()
         .map(|&i| &items[i])
-        .collect();
-    if q.flag("paginated") {
-        Resp::ok(envelope(&rows, idx.len()))
-    } else {
-        Resp::ok(list_json(&rows))
-    }
+        .collect()
 }
 
 /// Sort key of a user for `order_by`.

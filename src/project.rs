@@ -82,7 +82,12 @@ impl Projection {
         for col in &self.columns {
             let cell = match resolve(&col.src, col, &row, route_value) {
                 Found::Null => Ok(None),
-                Found::Str(s) => Ok(Some(text_cell(s.to_string(), col.ty))),
+                Found::Str(s) => convert(
+                    Val {
+                        raw: &json_string(s),
+                    },
+                    col.ty,
+                ),
                 Found::Json(v) if matches!(col.src, Src::Attrs) => Ok(Some(attrs_cell(v, col.ty))),
                 Found::Json(v) => convert(v, col.ty),
             }
@@ -172,10 +177,7 @@ fn primary<'a>(row: &Row<'a>, id_field: &str, list: &str) -> Option<Val<'a>> {
 
 /// `attrs`: the object exactly as Clerk sent it (or its text for a text column).
 fn attrs_cell(v: Val<'_>, ty: PgType) -> Cell {
-    text_or_json(v.raw.to_string(), ty)
-}
-
-fn text_or_json(s: String, ty: PgType) -> Cell {
+    let s = v.raw.to_string();
     if ty == PgType::Text {
         Cell::String(s)
     } else {
@@ -183,24 +185,21 @@ fn text_or_json(s: String, ty: PgType) -> Cell {
     }
 }
 
-/// A plain string (a route value) for a column; jsonb gets it as a JSON string.
-fn text_cell(s: String, ty: PgType) -> Cell {
-    if ty == PgType::Jsonb {
-        let mut quoted = String::with_capacity(s.len() + 2);
-        quoted.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => quoted.push_str("\\\""),
-                '\\' => quoted.push_str("\\\\"),
-                c if (c as u32) < 0x20 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
-                c => quoted.push(c),
-            }
+/// A plain string (a route value) as JSON text, so it goes through [`convert`] like any
+/// value Clerk sent: the declared column type applies to it too.
+fn json_string(s: &str) -> String {
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if (c as u32) < 0x20 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+            c => quoted.push(c),
         }
-        quoted.push('"');
-        Cell::Json(quoted)
-    } else {
-        Cell::String(s)
     }
+    quoted.push('"');
+    quoted
 }
 
 /// Convert a non-null JSON value to the declared column type.
@@ -431,6 +430,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, vec![Some(Cell::String("route_val".into()))]);
+        // A route value follows the declared type like any other value.
+        let out = run(
+            "user_billing_subscriptions",
+            &[("user_id", PgType::Jsonb), ("user_id", PgType::Integer)],
+            &[],
+            json!({"id": "s"}),
+        );
+        assert!(out
+            .unwrap_err()
+            .contains("expected integer, found a JSON string"));
+        let out = run(
+            "user_billing_subscriptions",
+            &[("user_id", PgType::Jsonb)],
+            &[],
+            json!({"id": "s"}),
+        );
+        assert_eq!(out.unwrap(), vec![Some(Cell::Json("\"route_val\"".into()))]);
+        assert_eq!(json_string("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
         // The object's own field wins over the route value.
         let out = run(
             "billing_payment_attempts",

@@ -2,6 +2,8 @@
 //! (endpoints, list shape, columns, derived values, pushable and required quals) lives here;
 //! the planner, pager and projection are generic over it.
 
+use crate::prelude::*;
+
 use crate::model::PgType::{self, *};
 
 /// How an endpoint pages, and so how its response is read.

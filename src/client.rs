@@ -1,5 +1,7 @@
 //! One GET against the Clerk API with bounded retries, mapped to a body or a clear error.
 
+use crate::prelude::*;
+
 use crate::config::Config;
 use crate::errors::{http_error, scrub};
 use crate::model::Host;

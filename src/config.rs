@@ -1,6 +1,8 @@
 //! Server options → request configuration. Validates everything the host would otherwise
 //! panic on (header values) or turn into a confusing later error (missing key → 401).
 
+use crate::prelude::*;
+
 /// The version of the Backend API we speak: the spec we were built against. Serves the
 /// `/billing/*` endpoints (2025-11-10 or later).
 pub const CLERK_API_VERSION: &str = "2026-05-12";

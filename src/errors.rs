@@ -1,6 +1,8 @@
 //! Error texts for Clerk's answers, and scrubbing. Every message names the object and the
 //! endpoint path, never the query string (emails are personal data) nor the secret key.
 
+use crate::prelude::*;
+
 use crate::json;
 
 /// A message for a non-success HTTP status that is not retried (or no longer).

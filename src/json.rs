@@ -4,7 +4,9 @@
 //! allocates per field. Much smaller than serde_json, which matters because the host
 //! compiles the component for every query.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 /// Deeper nesting than this is refused (bounded recursion on untrusted input).
 const MAX_DEPTH: usize = 128;
@@ -427,7 +429,7 @@ fn unescape(s: &str) -> String {
     out
 }
 
-fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
+fn hex4(chars: &mut core::str::Chars<'_>) -> Option<u32> {
     (0..4).try_fold(0u32, |acc, _| Some(acc * 16 + chars.next()?.to_digit(16)?))
 }
 

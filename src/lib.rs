@@ -2,16 +2,28 @@
 //!
 //! This file is the only one that touches the WIT bindings: it turns the host's resources
 //! into plain values, calls the pure modules, and turns their results back into cells.
+//!
+//! On wasm the crate is `no_std`: `std` would add ~25 KiB (its allocator and the panic
+//! message machinery) to a component the host compiles on every query. `rt.rs` supplies the
+//! two pieces the component needs instead. Native builds (the unit tests) keep `std`.
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
 
 pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod errors;
+pub mod heap;
 pub mod json;
 pub mod model;
 pub mod plan;
+mod prelude;
 pub mod project;
 pub mod retry;
+#[cfg(target_arch = "wasm32")]
+mod rt;
 pub mod scan;
 pub mod schema;
 pub mod timefmt;
@@ -27,9 +39,10 @@ use bindings::supabase::wrappers::types::{
 };
 use bindings::supabase::wrappers::{http, stats, time, utils};
 use config::Config;
+use core::cell::RefCell;
 use model::{Cell, ColumnSpec, HttpResponse, Limit, PgType, Qual, QualValue};
+use prelude::*;
 use scan::Scan;
-use std::cell::RefCell;
 
 /// The name under which stats are recorded in `wrappers_fdw_stats`.
 const FDW_NAME: &str = "clerk_fdw";
@@ -42,9 +55,22 @@ struct State {
     cells: Vec<Option<Cell>>,
 }
 
-thread_local! {
-    // One instance serves one query on one thread; this is its state.
-    static STATE: RefCell<State> = RefCell::new(State::default());
+/// One instance serves one query on one thread; this is its state.
+struct Global(RefCell<State>);
+
+// A component instance is single-threaded; no other thread can see STATE.
+unsafe impl Sync for Global {}
+
+static STATE: Global = Global(RefCell::new(State {
+    config: None,
+    scan: None,
+    cells: Vec::new(),
+}));
+
+impl Global {
+    fn with_borrow_mut<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.0.borrow_mut())
+    }
 }
 
 struct ClerkFdw;

@@ -1,6 +1,8 @@
 //! Plain data types shared by the pure modules. The WIT adapter (`lib.rs`) converts the
 //! host's resources into these, so everything else is testable natively.
 
+use crate::prelude::*;
+
 /// Column types the Wrappers host can receive from a guest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PgType {

@@ -1,6 +1,8 @@
 //! Quals → the list of requests ("fetches") that answer a scan. Postgres re-checks every
 //! qual, so a fetch may return a superset of the matching rows, never a subset.
 
+use crate::prelude::*;
+
 use crate::catalog::{Endpoint, FilterKind, Object, Paging, Route};
 use crate::model::{Qual, QualValue};
 

@@ -1,6 +1,8 @@
 //! JSON object → one cell per query column. Columns are resolved once per scan
 //! ([`Projection::new`]); each row then only walks its own fields.
 
+use crate::prelude::*;
+
 use crate::catalog::{Object, Src};
 use crate::json::{self, Kind, Val};
 use crate::model::{Cell, ColumnSpec, PgType, Qual};
@@ -272,10 +274,10 @@ fn integer(v: Val<'_>) -> Option<Result<i64, String>> {
     match v.kind() {
         Kind::Number => Some(match (v.as_i64(), v.as_f64()) {
             (Some(i), _) => Ok(i),
-            (None, Some(f)) if f.fract() != 0.0 => {
-                Err("expected a whole number, found a fractional number".into())
-            }
-            (None, Some(f)) if f.abs() < 9.2e18 => Ok(f as i64),
+            (None, Some(f)) if f.abs() < 9.2e18 => match f as i64 {
+                i if i as f64 == f => Ok(i),
+                _ => Err("expected a whole number, found a fractional number".into()),
+            },
             _ => out_of_range(),
         }),
         Kind::String => v.as_str()?.trim().parse::<i64>().ok().map(Ok),
@@ -283,15 +285,26 @@ fn integer(v: Val<'_>) -> Option<Result<i64, String>> {
     }
 }
 
+/// `f` rounded half away from zero, when it fits an i64 (`f64::round` needs `std`).
+fn round(f: f64) -> Option<i64> {
+    if f.abs() >= 9.2e18 || f.is_nan() {
+        return None;
+    }
+    let t = f as i64;
+    let frac = f - t as f64;
+    Some(match frac {
+        _ if frac >= 0.5 => t + 1,
+        _ if frac <= -0.5 => t - 1,
+        _ => t,
+    })
+}
+
 /// Clerk's Unix milliseconds (or an RFC 3339 / ISO date string) → microseconds.
 fn micros(v: Val<'_>) -> Option<Result<i64, String>> {
     let us = match v.kind() {
         Kind::Number => match v.as_i64() {
             Some(ms) => ms.checked_mul(1000),
-            None => v
-                .as_f64()
-                .map(|ms| (ms * 1000.0).round())
-                .and_then(|f| (f.abs() < 9.2e18).then_some(f as i64)),
+            None => v.as_f64().and_then(|ms| round(ms * 1000.0)),
         },
         Kind::String => Some(timefmt::parse_micros(&v.as_str()?)?),
         _ => return None,
@@ -509,6 +522,37 @@ mod tests {
         assert_eq!(ok(json!(true), Text), Cell::String("true".into()));
         let u = "123e4567-e89b-12d3-a456-426614174000";
         assert_eq!(ok(json!(u), Uuid), Cell::Uuid(u.into()));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_like_f64_round() {
+        for f in [
+            0.0,
+            0.4,
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -1.5,
+            -2.49,
+            1e15 + 0.5,
+            123.456e3,
+        ] {
+            assert_eq!(round(f), Some(f.round() as i64), "{f}");
+        }
+        assert_eq!(round(f64::NAN), None);
+        assert_eq!(round(1e19), None);
+        assert_eq!(round(-1e19), None);
+        assert_eq!(integer_of(json!(3.0)), Ok(3));
+        assert!(integer_of(json!(3.25)).unwrap_err().contains("fractional"));
+        assert!(integer_of(json!(1e19))
+            .unwrap_err()
+            .contains("out of range"));
+    }
+
+    fn integer_of(v: Value) -> Result<i64, String> {
+        let text = v.to_string();
+        integer(json::parse(&text).unwrap()).unwrap()
     }
 
     #[test]

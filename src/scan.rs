@@ -1,6 +1,8 @@
 //! The scan engine: runs the planned fetches one page at a time, only when Postgres asks
 //! for more rows, so `LIMIT 5` costs one request and memory stays around one page.
 
+use crate::prelude::*;
+
 use crate::catalog::{Object, Paging};
 use crate::client::{self, GetError};
 use crate::config::Config;
@@ -8,7 +10,7 @@ use crate::json::{self, Val};
 use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
 use crate::plan::{self, encode, Fetch};
 use crate::project::Projection;
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 /// Clerk's maximum page size.
 pub const PAGE_SIZE: u64 = 500;
@@ -75,7 +77,7 @@ pub struct Scan {
     live: Live,
     /// The current page: its body, the spans of the rows still to return, and its fetch.
     page: Rc<String>,
-    rows: std::vec::IntoIter<(usize, usize)>,
+    rows: alloc::vec::IntoIter<(usize, usize)>,
     rows_fetch: usize,
     seen: Seen,
     /// (fetch index, body) of every page so far, while under the cap; None once over it.

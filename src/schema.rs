@@ -1,5 +1,7 @@
 //! IMPORT FOREIGN SCHEMA: one CREATE FOREIGN TABLE per catalog object.
 
+use crate::prelude::*;
+
 use crate::catalog::{Object, OBJECTS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

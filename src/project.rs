@@ -17,7 +17,7 @@ const MAX_MICROS: i64 = 253_402_300_799_999_999;
 struct ColumnPlan {
     name: String,
     ty: PgType,
-    src: Src,
+    src: &'static Src,
     /// For `Src::Matched`: the lowercased values the WHERE clause pinned this column to.
     matched: Vec<String>,
 }
@@ -42,8 +42,8 @@ impl Projection {
             .map(|c| {
                 let src = match object.column(&c.name) {
                     Some(col) => col.src,
-                    None if c.name == "attrs" => Src::Attrs,
-                    None => Src::Field,
+                    None if c.name == "attrs" => &Src::Attrs,
+                    None => &Src::Field,
                 };
                 let matched = quals
                     .iter()
@@ -82,7 +82,7 @@ impl Projection {
         };
         let row = Row { val: row, fields };
         for col in &self.columns {
-            let cell = match resolve(&col.src, col, &row, route_value) {
+            let cell = match resolve(col.src, col, &row, route_value) {
                 Found::Null => Ok(None),
                 Found::Str(s) => convert(
                     Val {

@@ -3,6 +3,7 @@
 //! the planner, pager and projection are generic over it.
 
 use crate::prelude::*;
+use crate::text::{cat, join};
 
 use crate::model::PgType::{self, *};
 
@@ -114,8 +115,6 @@ pub struct Object {
     pub list_params: &'static [(&'static str, &'static str)],
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
     pub columns: &'static [Col],
-    /// One-line description for docs and errors.
-    pub about: &'static str,
 }
 
 impl Object {
@@ -263,6 +262,7 @@ const USER_SUBSCRIPTION_COLUMNS: [Col; 12] = subscription_columns("user_id");
 const ORG_SUBSCRIPTION_COLUMNS: [Col; 12] = subscription_columns("organization_id");
 
 pub static OBJECTS: &[Object] = &[
+    // identifiers allowed to sign up
     Object {
         name: "allowlist_identifiers",
         aliases: &[],
@@ -271,7 +271,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "identifiers allowed to sign up",
         columns: &[
             c("id", Text),
             c("identifier", Text),
@@ -282,6 +281,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // identifiers blocked from signing up
     Object {
         name: "blocklist_identifiers",
         aliases: &[],
@@ -290,7 +290,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "identifiers blocked from signing up",
         columns: &[
             c("id", Text),
             c("identifier", Text),
@@ -300,6 +299,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // the instance's primary and satellite domains
     Object {
         name: "domains",
         aliases: &[],
@@ -308,7 +308,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "the instance's primary and satellite domains",
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -320,6 +319,7 @@ pub static OBJECTS: &[Object] = &[
             c("cname_targets", Jsonb),
         ],
     },
+    // application invitations (Clerk lists revoked ones only with status = 'revoked')
     Object {
         name: "invitations",
         aliases: &[],
@@ -336,7 +336,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "application invitations (Clerk lists revoked ones only with status = 'revoked')",
         columns: &[
             c("id", Text),
             c("email_address", Text),
@@ -349,6 +348,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // JWT templates
     Object {
         name: "jwt_templates",
         aliases: &[],
@@ -357,7 +357,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "JWT templates",
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -370,6 +369,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // OAuth applications (Clerk as identity provider)
     Object {
         name: "oauth_applications",
         aliases: &[],
@@ -382,7 +382,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "OAuth applications (Clerk as identity provider)",
         columns: &[
             c("id", Text),
             c("instance_id", Text),
@@ -405,6 +404,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // organizations
     Object {
         name: "organizations",
         aliases: &[],
@@ -413,7 +413,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[("members_count", "include_members_count", "true")],
         list_params: &[],
-        about: "organizations",
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -432,6 +431,7 @@ pub static OBJECTS: &[Object] = &[
             c("last_active_at", Timestamptz),
         ],
     },
+    // invitations to join an organization
     Object {
         name: "organization_invitations",
         aliases: &[],
@@ -457,7 +457,6 @@ pub static OBJECTS: &[Object] = &[
         }],
         column_params: &[],
         list_params: &[],
-        about: "invitations to join an organization",
         columns: &[
             c("id", Text),
             d(
@@ -483,6 +482,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // who belongs to which organization, with what role
     Object {
         name: "organization_memberships",
         aliases: &[],
@@ -508,7 +508,6 @@ pub static OBJECTS: &[Object] = &[
         ],
         column_params: &[],
         list_params: &[],
-        about: "who belongs to which organization, with what role",
         columns: &[
             c("id", Text),
             d(
@@ -532,6 +531,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // allowed redirect URLs
     Object {
         name: "redirect_urls",
         aliases: &[],
@@ -540,7 +540,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "allowed redirect URLs",
         columns: &[
             c("id", Text),
             c("url", Text),
@@ -548,6 +547,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // SAML connections (deprecated by Clerk in favour of enterprise connections)
     Object {
         name: "saml_connections",
         aliases: &[],
@@ -560,7 +560,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "SAML connections (deprecated by Clerk in favour of enterprise connections)",
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -584,6 +583,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // users, with their primary email address and phone number flattened
     Object {
         name: "users",
         aliases: &[],
@@ -592,7 +592,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "users, with their primary email address and phone number flattened",
         columns: &[
             c("id", Text),
             c("external_id", Text),
@@ -661,6 +660,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // billing plans (fees are Money objects; fee_amount is in cents)
     Object {
         name: "billing_plans",
         aliases: &["billing/plans"],
@@ -673,7 +673,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "billing plans (fees are Money objects; fee_amount is in cents)",
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -696,6 +695,7 @@ pub static OBJECTS: &[Object] = &[
             c("product_id", Text),
         ],
     },
+    // subscription items of users and organizations, free plans included
     Object {
         name: "billing_subscription_items",
         aliases: &["billing/subscription_items"],
@@ -716,7 +716,6 @@ pub static OBJECTS: &[Object] = &[
         column_params: &[],
         // Clerk hides free-plan items by default; a table should show every row.
         list_params: &[("include_free", "true")],
-        about: "subscription items of users and organizations, free plans included",
         columns: &[
             c("id", Text),
             c("status", Text),
@@ -746,6 +745,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // billing statements (timestamp is the creation time)
     Object {
         name: "billing_statements",
         aliases: &["billing/statements"],
@@ -754,7 +754,6 @@ pub static OBJECTS: &[Object] = &[
         routes: &[],
         column_params: &[],
         list_params: &[],
-        about: "billing statements (timestamp is the creation time)",
         columns: &[
             c("id", Text),
             c("status", Text),
@@ -782,6 +781,7 @@ pub static OBJECTS: &[Object] = &[
             c("instance_id", Text),
         ],
     },
+    // payment attempts of one billing statement
     Object {
         name: "billing_payment_attempts",
         aliases: &[
@@ -800,7 +800,6 @@ pub static OBJECTS: &[Object] = &[
         }],
         column_params: &[],
         list_params: &[],
-        about: "payment attempts of one billing statement",
         columns: &[
             d("statement_id", Text, &Src::Any(&[Field, Src::RouteValue])),
             c("id", Text),
@@ -824,6 +823,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
     },
+    // a user's billing subscription
     Object {
         name: "user_billing_subscriptions",
         aliases: &["users/billing/subscription"],
@@ -839,9 +839,9 @@ pub static OBJECTS: &[Object] = &[
         }],
         column_params: &[],
         list_params: &[],
-        about: "a user's billing subscription",
         columns: &USER_SUBSCRIPTION_COLUMNS,
     },
+    // an organization's billing subscription
     Object {
         name: "organization_billing_subscriptions",
         aliases: &["organizations/billing/subscription"],
@@ -857,7 +857,6 @@ pub static OBJECTS: &[Object] = &[
         }],
         column_params: &[],
         list_params: &[],
-        about: "an organization's billing subscription",
         columns: &ORG_SUBSCRIPTION_COLUMNS,
     },
 ];
@@ -872,11 +871,11 @@ pub fn find(name: &str) -> Option<&'static Object> {
 
 /// The error for an unknown `object` option, listing what is valid.
 pub fn unknown_object(name: &str) -> String {
-    let names: Vec<&str> = OBJECTS.iter().map(|o| o.name).collect();
-    format!(
-        "unknown object '{}' in the foreign table option 'object'; valid objects: {}",
+    cat!(
+        "unknown object '",
         name.trim(),
-        names.join(", ")
+        "' in the foreign table option 'object'; valid objects: ",
+        join(OBJECTS.iter().map(|o| o.name), ", ")
     )
 }
 

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::errors::{http_error, scrub};
 use crate::model::Host;
 use crate::retry::{Failure, POLICY};
+use crate::text::cat;
 
 /// The host reads whole bodies into memory; refuse absurd ones rather than carry them on.
 pub const MAX_BODY_BYTES: usize = 64 << 20;
@@ -35,9 +36,9 @@ pub fn get(
     missing_is_empty: bool,
 ) -> Result<Option<String>, GetError> {
     let url = if query.is_empty() {
-        format!("{}{path}", cfg.api_url)
+        cat!(cfg.api_url, path)
     } else {
-        format!("{}{path}?{query}", cfg.api_url)
+        cat!(cfg.api_url, path, '?', query)
     };
     let mut attempts = 0u32;
     let mut waited = 0u64;
@@ -48,18 +49,27 @@ pub fn get(
             Err(e) => (Failure::Transport, None, Err(e)),
             Ok(resp) => {
                 if cfg.debug {
-                    host.debug(&format!(
-                        "clerk_fdw: GET {path} → HTTP {} ({} bytes)",
+                    host.debug(&cat!(
+                        "clerk_fdw: GET ",
+                        path,
+                        " → HTTP ",
                         resp.status,
-                        resp.body.len()
+                        " (",
+                        resp.body.len(),
+                        " bytes)"
                     ));
                 }
                 let status = resp.status;
                 if (200..300).contains(&status) {
                     if resp.body.len() > MAX_BODY_BYTES {
-                        return Err(GetError::Other(format!(
-                            "Clerk's response for {object} at {path} is larger than {} MiB",
-                            MAX_BODY_BYTES >> 20
+                        return Err(GetError::Other(cat!(
+                            "Clerk's response for ",
+                            object,
+                            " at ",
+                            path,
+                            " is larger than ",
+                            MAX_BODY_BYTES >> 20,
+                            " MiB"
                         )));
                     }
                     return Ok(Some(resp.body));
@@ -82,9 +92,13 @@ pub fn get(
         match POLICY.delay(failure, attempts, waited, retry_after.as_deref()) {
             None => {
                 return Err(match last {
-                    Err(e) => GetError::Other(format!(
-                        "could not reach Clerk at {}{path} while reading {object}: {}",
+                    Err(e) => GetError::Other(cat!(
+                        "could not reach Clerk at ",
                         cfg.api_url,
+                        path,
+                        " while reading ",
+                        object,
+                        ": ",
                         scrub(&e, &cfg.secret)
                     )),
                     Ok(resp) => {
@@ -95,7 +109,7 @@ pub fn get(
             }
             Some(ms) => {
                 if cfg.debug {
-                    host.debug(&format!("clerk_fdw: retrying {path} in {ms} ms"));
+                    host.debug(&cat!("clerk_fdw: retrying ", path, " in ", ms, " ms"));
                 }
                 host.sleep_ms(ms);
                 waited += ms;

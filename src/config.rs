@@ -2,6 +2,7 @@
 //! panic on (header values) or turn into a confusing later error (missing key → 401).
 
 use crate::prelude::*;
+use crate::text::cat;
 
 /// The version of the Backend API we speak: the spec we were built against. Serves the
 /// `/billing/*` endpoints (2025-11-10 or later).
@@ -34,10 +35,11 @@ pub fn from_options(
     let key = match (option("api_key"), option("api_key_id")) {
         (Some(k), _) => k,
         (None, Some(id)) => vault(id.trim()).ok_or_else(|| {
-            format!(
-                "server option api_key_id '{}': no Vault secret with this id is readable; \
-                 check the id in vault.decrypted_secrets",
-                id.trim()
+            cat!(
+                "server option api_key_id '",
+                id.trim(),
+                "': no Vault secret with this id is readable; check the id in \
+                 vault.decrypted_secrets"
             )
         })?,
         (None, None) => {
@@ -69,21 +71,25 @@ pub fn from_options(
         .unwrap_or_else(|| DEFAULT_API_URL.to_string());
     let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
     if !scheme_ok || api_url.contains(['?', '#', ' ']) || api_url.len() <= "https://".len() {
-        return Err(format!(
-            "server option api_url '{api_url}' is not a base URL; use e.g. '{DEFAULT_API_URL}'"
+        return Err(cat!(
+            "server option api_url '",
+            api_url,
+            "' is not a base URL; use e.g. '",
+            DEFAULT_API_URL,
+            "'"
         ));
     }
 
     let debug = match option("debug").as_deref().map(str::trim) {
         None => false,
         Some(v) => parse_bool(v)
-            .ok_or_else(|| format!("server option debug '{v}' must be 'true' or 'false'"))?,
+            .ok_or_else(|| cat!("server option debug '", v, "' must be 'true' or 'false'"))?,
     };
 
     Ok(Config {
         api_url,
         headers: vec![
-            ("authorization".into(), format!("Bearer {key}")),
+            ("authorization".into(), cat!("Bearer ", key)),
             ("clerk-api-version".into(), CLERK_API_VERSION.into()),
             ("user-agent".into(), USER_AGENT.into()),
             ("accept".into(), "application/json".into()),

@@ -26,6 +26,7 @@ pub mod retry;
 mod rt;
 pub mod scan;
 pub mod schema;
+pub mod text;
 pub mod timefmt;
 
 #[allow(warnings)]
@@ -43,6 +44,7 @@ use core::cell::RefCell;
 use model::{Cell, ColumnSpec, HttpResponse, Limit, PgType, Qual, QualValue};
 use prelude::*;
 use scan::Scan;
+use text::cat;
 
 /// The name under which stats are recorded in `wrappers_fdw_stats`.
 const FDW_NAME: &str = "clerk_fdw";
@@ -105,9 +107,10 @@ impl model::Host for WitHost {
 }
 
 fn read_only(what: &str) -> FdwError {
-    format!(
-        "clerk_fdw is read-only: {what} is not supported; change data in Clerk through its \
-         dashboard or Backend API"
+    cat!(
+        "clerk_fdw is read-only: ",
+        what,
+        " is not supported; change data in Clerk through its dashboard or Backend API"
     )
 }
 
@@ -128,9 +131,13 @@ fn pg_type(col: &str, t: TypeOid) -> Result<PgType, FdwError> {
         TypeOid::Json => PgType::Jsonb,
         TypeOid::Uuid => PgType::Uuid,
         TypeOid::Other(name) => {
-            return Err(format!(
-                "column \"{col}\" has type {name}, which the Wrappers host cannot fill; \
-                 declare it as text, jsonb, boolean, bigint, numeric or timestamptz"
+            return Err(cat!(
+                "column \"",
+                col,
+                "\" has type ",
+                name,
+                ", which the Wrappers host cannot fill; declare it as text, jsonb, boolean, \
+                 bigint, numeric or timestamptz"
             ))
         }
     })

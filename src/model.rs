@@ -84,7 +84,7 @@ impl QualValue {
     pub fn as_text(&self) -> Option<String> {
         match self {
             QualValue::Text(s) => Some(s.clone()),
-            QualValue::Int(i) => Some(i.to_string()),
+            QualValue::Int(i) => Some(crate::text::int(*i)),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@ use crate::prelude::*;
 
 use crate::catalog::{Endpoint, FilterKind, Object, Paging, Route};
 use crate::model::{Qual, QualValue};
+use crate::text::{cat, int, replace};
 
 /// One logical request sequence (a list endpoint to page through, or one object).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +57,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
             return Ok(values
                 .into_iter()
                 .map(|v| Fetch {
-                    path: path.replace("{}", &encode(&v)),
+                    path: replace(path, "{}", &encode(&v)),
                     params: column_params.clone(),
                     paging: Paging::Single,
                     route_value: None,
@@ -93,7 +94,7 @@ fn route_fetches(
     values
         .iter()
         .flat_map(|v| {
-            let path = route.endpoint.path.replace("{}", &encode(v));
+            let path = replace(route.endpoint.path, "{}", &encode(v));
             endpoint_fetches(
                 &route.endpoint,
                 path,
@@ -150,12 +151,13 @@ fn endpoint_fetches(
                     _ => None,
                 });
                 if let Some(b) = b {
+                    let b = if b { "true" } else { "false" };
                     params.push((f.param.to_string(), b.to_string()));
                 }
             }
             FilterKind::After | FilterKind::Before => {
                 if let Some(ms) = range_bound(quals, f.column, f.kind == FilterKind::After) {
-                    params.push((f.param.to_string(), ms.to_string()));
+                    params.push((f.param.to_string(), int(ms)));
                 }
             }
         }
@@ -217,11 +219,22 @@ fn range_bound(quals: &[Qual], column: &str, lower: bool) -> Option<i64> {
 /// The error for a scan of an object that needs a parent id.
 pub fn required_qual_error(object: &Object) -> String {
     let col = object.required_route().map_or("id", |r| r.column);
-    format!(
-        "{obj} needs a WHERE condition on {col}: Clerk has no endpoint listing all {obj}. \
-         Example: select * from clerk.{obj} where {col} = '…'; \
-         ({col} IN (…) works too; in a join, give this table's {col} its own condition)",
-        obj = object.name
+    let obj = object.name;
+    cat!(
+        obj,
+        " needs a WHERE condition on ",
+        col,
+        ": Clerk has no endpoint listing all ",
+        obj,
+        ". Example: select * from clerk.",
+        obj,
+        " where ",
+        col,
+        " = '…'; (",
+        col,
+        " IN (…) works too; in a join, give this table's ",
+        col,
+        " its own condition)"
     )
 }
 

@@ -6,6 +6,7 @@ use crate::prelude::*;
 use crate::catalog::{Object, Src};
 use crate::json::{self, Kind, Val};
 use crate::model::{Cell, ColumnSpec, PgType, Qual};
+use crate::text::{self, cat};
 use crate::timefmt;
 
 /// Postgres timestamps span 4713 BC .. 294276 AD; stay well inside (years 1..=9999), so the
@@ -82,24 +83,26 @@ impl Projection {
         };
         let row = Row { val: row, fields };
         for col in &self.columns {
-            let cell = match resolve(col.src, col, &row, route_value) {
-                Found::Null => Ok(None),
-                Found::Str(s) => convert(
-                    Val {
-                        raw: &json_string(s),
-                    },
-                    col.ty,
-                ),
-                Found::Json(v) if matches!(col.src, Src::Attrs) => Ok(Some(attrs_cell(v, col.ty))),
-                Found::Json(v) => convert(v, col.ty),
-            }
-            .map_err(|problem| {
-                format!(
-                    "cannot read column \"{}\" of {}: {problem}; change the column's type \
-                     (text and jsonb accept anything) or leave it out",
-                    col.name, self.object
+            let cell =
+                match resolve(col.src, col, &row, route_value) {
+                    Found::Null => Ok(None),
+                    Found::Str(s) => convert(
+                        Val {
+                            raw: &json_string(s),
+                        },
+                        col.ty,
+                    ),
+                    Found::Json(v) if matches!(col.src, Src::Attrs) => {
+                        Ok(Some(attrs_cell(v, col.ty)))
+                    }
+                    Found::Json(v) => convert(v, col.ty),
+                }
+                .map_err(|problem| {
+                    cat!(
+                    "cannot read column \"", col.name, "\" of ", self.object, ": ", problem,
+                    "; change the column's type (text and jsonb accept anything) or leave it out"
                 )
-            })?;
+                })?;
             out.push(cell);
         }
         Ok(())
@@ -196,7 +199,11 @@ fn json_string(s: &str) -> String {
         match c {
             '"' => quoted.push_str("\\\""),
             '\\' => quoted.push_str("\\\\"),
-            c if (c as u32) < 0x20 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                quoted.push_str("\\u00");
+                quoted.push(char::from(b"0123456789abcdef"[c as usize >> 4]));
+                quoted.push(char::from(b"0123456789abcdef"[c as usize & 15]));
+            }
             c => quoted.push(c),
         }
     }
@@ -207,7 +214,7 @@ fn json_string(s: &str) -> String {
 /// Convert a non-null JSON value to the declared column type.
 pub fn convert(v: Val<'_>, ty: PgType) -> Result<Option<Cell>, String> {
     let kind = v.kind();
-    let mismatch = || format!("expected {}, found a JSON {}", ty.sql_name(), kind.name());
+    let mismatch = || cat!("expected ", ty.sql_name(), ", found a JSON ", kind.name());
     let string = || v.as_str();
     let cell = match ty {
         PgType::Text => match string() {
@@ -227,7 +234,7 @@ pub fn convert(v: Val<'_>, ty: PgType) -> Result<Option<Cell>, String> {
                 if (lo..=hi).contains(&i) {
                     Ok(i)
                 } else {
-                    Err(format!("{i} is out of range for {}", ty.sql_name()))
+                    Err(cat!(i, " is out of range for ", ty.sql_name()))
                 }
             };
             match ty {
@@ -280,7 +287,7 @@ fn integer(v: Val<'_>) -> Option<Result<i64, String>> {
             },
             _ => out_of_range(),
         }),
-        Kind::String => v.as_str()?.trim().parse::<i64>().ok().map(Ok),
+        Kind::String => text::parse_i64(v.as_str()?.trim()).map(Ok),
         _ => None,
     }
 }

@@ -10,6 +10,7 @@ use crate::json::{self, Val};
 use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
 use crate::plan::{self, encode, Fetch};
 use crate::project::Projection;
+use crate::text::{cat, int};
 use alloc::rc::Rc;
 
 /// Clerk's maximum page size.
@@ -224,12 +225,12 @@ impl Scan {
             for (k, v) in &f.params {
                 add(k, v);
             }
-            let limit = self.page_limit().to_string();
+            let limit = int(self.page_limit());
             match (&self.live.paging, &self.live.cursor) {
                 (Paging::Offset { paginated }, c) => {
                     add("limit", &limit);
                     if let Cursor::Offset(o) = c {
-                        add("offset", &o.to_string());
+                        add("offset", &int(o));
                     }
                     if *paginated {
                         add("paginated", "true");
@@ -292,18 +293,27 @@ impl Scan {
             Paging::Cursor => match last_id {
                 Some(id) => Cursor::After(id),
                 None => {
-                    return Err(format!(
-                    "unexpected response from Clerk for {} at {}: a row has no id to page after",
-                    self.object.name, self.fetches[live.fetch].path
-                ))
+                    return Err(cat!(
+                        "unexpected response from Clerk for ",
+                        self.object.name,
+                        " at ",
+                        self.fetches[live.fetch].path,
+                        ": a row has no id to page after"
+                    ))
                 }
             },
         };
         if live.cursor != Cursor::Done && live.pages >= MAX_PAGES {
-            return Err(format!(
-                "stopped reading {} at {} after {MAX_PAGES} pages ({} rows): add WHERE \
-                 conditions that push down to read less",
-                self.object.name, self.fetches[live.fetch].path, live.rows
+            return Err(cat!(
+                "stopped reading ",
+                self.object.name,
+                " at ",
+                self.fetches[live.fetch].path,
+                " after ",
+                MAX_PAGES,
+                " pages (",
+                live.rows,
+                " rows): add WHERE conditions that push down to read less"
             ));
         }
         Ok(())
@@ -378,13 +388,24 @@ fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
 /// Spans of the rows (and `total_count`, if any) of one response body, validated once.
 fn parse(object: &str, f: &Fetch, body: &str) -> Result<(Spans, Option<u64>), String> {
     let bad = |what: &str| {
-        format!(
-            "unexpected response from Clerk for {object} at {}: {what}",
-            f.path
+        cat!(
+            "unexpected response from Clerk for ",
+            object,
+            " at ",
+            f.path,
+            ": ",
+            what
         )
     };
-    let root = json::parse(body)
-        .map_err(|e| bad(&format!("malformed JSON ({} at byte {})", e.what, e.offset)))?;
+    let root = json::parse(body).map_err(|e| {
+        bad(&cat!(
+            "malformed JSON (",
+            e.what,
+            " at byte ",
+            e.offset,
+            ")"
+        ))
+    })?;
     let span = |v: Val| {
         let start = v.raw.as_ptr() as usize - body.as_ptr() as usize;
         (start, start + v.raw.len())

@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 use crate::catalog::{Object, OBJECTS};
+use crate::text::{cat, replace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListType {
@@ -27,19 +28,18 @@ pub fn import(server: &str, list_type: ListType, tables: &[String]) -> Vec<Strin
 }
 
 pub fn create_table(o: &Object, server: &str) -> String {
-    let mut cols: Vec<String> = o
-        .columns
-        .iter()
-        .map(|c| format!("  {} {}", ident(c.name), c.ty.sql_name()))
-        .collect();
-    cols.push("  attrs jsonb".into());
-    format!(
-        "create foreign table if not exists {} (\n{}\n) server {} options (object '{}')",
-        ident(o.name),
-        cols.join(",\n"),
+    let mut out = cat!("create foreign table if not exists ", ident(o.name), " (\n");
+    for c in o.columns {
+        out.push_str(&cat!("  ", ident(c.name), " ", c.ty.sql_name(), ",\n"));
+    }
+    out.push_str(&cat!(
+        "  attrs jsonb\n) server ",
         ident(server),
-        o.name
-    )
+        " options (object '",
+        o.name,
+        "')"
+    ));
+    out
 }
 
 /// Quote an identifier when Postgres would otherwise fold or reject it.
@@ -55,7 +55,7 @@ pub fn ident(s: &str) -> String {
     if plain {
         s.to_string()
     } else {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        cat!('"', replace(s, "\"", "\"\""), '"')
     }
 }
 

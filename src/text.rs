@@ -1,0 +1,218 @@
+//! Building text without `core::fmt`. `format!`, integer `Display`, `str::replace` and
+//! `join` pull in about 15 KiB of formatting and string-search code, and the host compiles
+//! the component for every query; messages here are plain concatenations anyway.
+
+use crate::prelude::*;
+
+/// A piece of text that [`cat!`] can append.
+pub trait Piece {
+    fn put(&self, out: &mut String);
+}
+
+impl Piece for str {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for char {
+    fn put(&self, out: &mut String) {
+        out.push(*self);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn put(&self, out: &mut String) {
+        (**self).put(out);
+    }
+}
+
+macro_rules! unsigned {
+    ($($t:ty)*) => {$(
+        impl Piece for $t {
+            fn put(&self, out: &mut String) {
+                push_u64(out, *self as u64);
+            }
+        }
+    )*};
+}
+unsigned!(u16 u32 u64 usize);
+
+impl Piece for i64 {
+    fn put(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
+        }
+        push_u64(out, self.unsigned_abs());
+    }
+}
+
+/// Decimal digits of `v`.
+pub fn push_u64(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
+/// `v` in decimal.
+pub fn int(v: impl Piece) -> String {
+    let mut s = String::new();
+    v.put(&mut s);
+    s
+}
+
+/// Concatenate strings, chars and integers: `cat!("HTTP ", status, " at ", path)`.
+macro_rules! cat {
+    ($($piece:expr),* $(,)?) => {{
+        let mut out = $crate::prelude::String::new();
+        $( $crate::text::Piece::put(&$piece, &mut out); )*
+        out
+    }};
+}
+pub(crate) use cat;
+
+/// The items separated by `sep`.
+pub fn join<T: Piece>(items: impl IntoIterator<Item = T>, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        item.put(&mut out);
+    }
+    out
+}
+
+/// Where `needle` (not empty) first occurs in `hay`.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i..].starts_with(n))
+}
+
+/// `hay` with every `needle` (not empty) replaced by `with`.
+pub fn replace(hay: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(hay.len());
+    let mut rest = hay;
+    // A match starts and ends on char boundaries because `needle` is valid UTF-8.
+    while let Some(i) = find(rest, needle) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str(with);
+        rest = rest.get(i + needle.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A decimal integer (optional sign, ASCII digits only), like `str::parse::<i64>`.
+pub fn parse_i64(s: &str) -> Option<i64> {
+    let (neg, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        rest => (false, rest),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        // Accumulate negatively so i64::MIN parses.
+        v = v.checked_mul(10)?.checked_sub(d as i64)?;
+    }
+    if neg {
+        Some(v)
+    } else {
+        v.checked_neg()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cat_matches_format() {
+        let path = String::from("/users");
+        let s = cat!(
+            "HTTP ",
+            429u16,
+            " at ",
+            path,
+            ' ',
+            -5i64,
+            " ",
+            "x",
+            0usize,
+            u64::MAX
+        );
+        assert_eq!(s, format!("HTTP 429 at /users -5 x0{}", u64::MAX));
+        assert_eq!(int(i64::MIN), i64::MIN.to_string());
+        assert_eq!(int(1_234_567_890u32), "1234567890");
+    }
+
+    #[test]
+    fn join_find_replace_agree_with_std() {
+        assert_eq!(join(["a", "b", "c"], ", "), "a, b, c");
+        assert_eq!(join(Vec::<&str>::new(), ", "), "");
+        assert_eq!(join([1u32, 22], "&"), "1&22");
+        for (hay, needle) in [
+            ("abcabc", "ca"),
+            ("aaa", "aa"),
+            ("", "x"),
+            ("x", "xy"),
+            ("é{}é", "{}"),
+        ] {
+            assert_eq!(find(hay, needle), hay.find(needle), "{hay} {needle}");
+            assert_eq!(replace(hay, needle, "<>"), hay.replace(needle, "<>"));
+        }
+        assert_eq!(
+            replace("a sk_1 b sk_1", "sk_1", "[redacted]"),
+            "a [redacted] b [redacted]"
+        );
+    }
+
+    #[test]
+    fn parse_i64_agrees_with_std() {
+        for s in [
+            "0",
+            "42",
+            "-42",
+            "+7",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "",
+            "-",
+            "+",
+            "1.5",
+            " 1",
+            "1e3",
+            "٣",
+            "00012",
+        ] {
+            assert_eq!(parse_i64(s), s.parse::<i64>().ok(), "{s:?}");
+        }
+    }
+}

@@ -182,31 +182,36 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
     let opts = ctx.get_options(&OptionsType::Table);
     let name = opts.require("object")?;
     let object = catalog::find(&name).ok_or_else(|| catalog::unknown_object(&name))?;
-    let columns = ctx
-        .get_columns()
-        .iter()
-        .map(|c| {
-            let name = c.name();
-            let ty = pg_type(&name, c.type_oid())?;
-            Ok(ColumnSpec { name, ty })
-        })
-        .collect::<Result<Vec<_>, FdwError>>()?;
-    let quals: Vec<Qual> = ctx
-        .get_quals()
-        .iter()
-        .map(|q| {
-            let (values, is_list) = match q.value() {
-                WitValue::Cell(c) => (vec![qual_value(&c)], false),
-                WitValue::Array(cs) => (cs.iter().map(qual_value).collect(), true),
-            };
-            Qual {
-                field: q.field(),
-                op: q.operator(),
-                values,
-                is_list: is_list || q.use_or(),
+    // Plain loops rather than iterator chains: each `collect` instantiates its own copy
+    // of Vec's extend machinery, and the component's size is per-query latency.
+    let mut columns = Vec::new();
+    for c in ctx.get_columns() {
+        let name = c.name();
+        let ty = pg_type(&name, c.type_oid())?;
+        columns.push(ColumnSpec { name, ty });
+    }
+    let mut quals = Vec::new();
+    for q in ctx.get_quals() {
+        let mut values = Vec::new();
+        let is_list = match q.value() {
+            WitValue::Cell(c) => {
+                values.push(qual_value(&c));
+                false
             }
-        })
-        .collect();
+            WitValue::Array(cs) => {
+                for c in &cs {
+                    values.push(qual_value(c));
+                }
+                true
+            }
+        };
+        quals.push(Qual {
+            field: q.field(),
+            op: q.operator(),
+            values,
+            is_list: is_list || q.use_or(),
+        });
+    }
     let limit = ctx.get_limit().map(|l| Limit {
         count: l.count(),
         offset: l.offset(),

@@ -29,12 +29,14 @@ const MAX_BY_ID_LOOKUPS: usize = 20;
 
 /// Plan the fetches for a scan. `referenced` are the query's column names.
 pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<Fetch>, String> {
-    let column_params: Vec<(String, String)> = object
-        .column_params
-        .iter()
-        .filter(|(col, _, _)| referenced.contains(col))
-        .map(|(_, k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    // Loops rather than iterator chains throughout: each `collect` adds its own copy of
+    // Vec's extend code to the component, whose size is per-query latency.
+    let mut column_params = Vec::new();
+    for (col, k, v) in object.column_params {
+        if referenced.contains(col) {
+            column_params.push(pair(k, v));
+        }
+    }
 
     for route in object.routes {
         if let Some(values) = eq_values(quals, route.column) {
@@ -54,26 +56,26 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
             .iter()
             .any(|f| f.column == column && matches!(f.kind, FilterKind::Values { .. }));
         if values.len() == 1 || (!list_takes_values && values.len() <= MAX_BY_ID_LOOKUPS) {
-            return Ok(values
-                .into_iter()
-                .map(|v| Fetch {
+            let mut fetches = Vec::new();
+            for v in values {
+                fetches.push(Fetch {
                     path: replace(path, "{}", &encode(&v)),
                     params: column_params.clone(),
                     paging: Paging::Single,
                     route_value: None,
                     expect: Some((column, v)),
                     missing_is_empty: true,
-                })
-                .collect());
+                });
+            }
+            return Ok(fetches);
         }
     }
 
-    let mut params: Vec<(String, String)> = object
-        .list_params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    params.extend(column_params);
+    let mut params = Vec::new();
+    for (k, v) in object.list_params {
+        params.push(pair(k, v));
+    }
+    params.append(&mut column_params);
     Ok(endpoint_fetches(
         &list,
         list.path.to_string(),
@@ -91,20 +93,19 @@ fn route_fetches(
     column_params: &[(String, String)],
 ) -> Vec<Fetch> {
     let single = route.endpoint.paging == Paging::Single;
-    values
-        .iter()
-        .flat_map(|v| {
-            let path = replace(route.endpoint.path, "{}", &encode(v));
-            endpoint_fetches(
-                &route.endpoint,
-                path,
-                column_params.to_vec(),
-                quals,
-                Some(v.clone()),
-                single,
-            )
-        })
-        .collect()
+    let mut fetches = Vec::new();
+    for v in values {
+        let path = replace(route.endpoint.path, "{}", &encode(v));
+        fetches.append(&mut endpoint_fetches(
+            &route.endpoint,
+            path,
+            column_params.to_vec(),
+            quals,
+            Some(v.clone()),
+            single,
+        ));
+    }
+    fetches
 }
 
 /// Add the endpoint's pushable filters; a `Values` filter with more values than one
@@ -117,7 +118,8 @@ fn endpoint_fetches(
     route_value: Option<String>,
     missing_is_empty: bool,
 ) -> Vec<Fetch> {
-    let mut chunked: Option<(&str, Vec<Vec<String>>)> = None;
+    // (param, values, per request) for the one filter that needs several requests.
+    let mut chunked: Option<(&str, Vec<String>, usize)> = None;
     for f in endpoint.filters {
         if params.iter().any(|(k, _)| k == f.param) {
             continue; // one parameter, two columns (e.g. invitations `query`): first wins
@@ -128,9 +130,11 @@ fn endpoint_fetches(
                     continue;
                 };
                 if vals.len() <= max {
-                    params.extend(vals.into_iter().map(|v| (f.param.to_string(), v)));
+                    for v in vals {
+                        params.push((f.param.to_string(), v));
+                    }
                 } else if chunked.is_none() {
-                    chunked = Some((f.param, vals.chunks(max).map(<[String]>::to_vec).collect()));
+                    chunked = Some((f.param, vals, max));
                 }
             }
             FilterKind::One { allowed } => {
@@ -170,17 +174,22 @@ fn endpoint_fetches(
         expect: None,
         missing_is_empty,
     };
-    match chunked {
-        None => vec![fetch(params)],
-        Some((param, chunks)) => chunks
-            .into_iter()
-            .map(|chunk| {
-                let mut p = params.clone();
-                p.extend(chunk.into_iter().map(|v| (param.to_string(), v)));
-                fetch(p)
-            })
-            .collect(),
+    let Some((param, vals, max)) = chunked else {
+        return vec![fetch(params)];
+    };
+    let mut fetches = Vec::new();
+    for chunk in vals.chunks(max) {
+        let mut p = params.clone();
+        for v in chunk {
+            p.push((param.to_string(), v.clone()));
+        }
+        fetches.push(fetch(p));
     }
+    fetches
+}
+
+fn pair(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
 }
 
 /// Values of `column = x` / `column IN (…)`; when several quals pin the column, the first.

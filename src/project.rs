@@ -38,32 +38,32 @@ enum Found<'a> {
 
 impl Projection {
     pub fn new(object: &'static Object, columns: &[ColumnSpec], quals: &[Qual]) -> Projection {
-        let columns = columns
-            .iter()
-            .map(|c| {
-                let src = match object.column(&c.name) {
-                    Some(col) => col.src,
-                    None if c.name == "attrs" => &Src::Attrs,
-                    None => &Src::Field,
-                };
-                let matched = quals
-                    .iter()
-                    .filter(|q| q.field == c.name)
-                    .filter_map(Qual::eq_values)
-                    .flatten()
-                    .map(|v| v.to_ascii_lowercase())
-                    .collect();
-                ColumnPlan {
-                    name: c.name.clone(),
-                    ty: c.ty,
-                    src,
-                    matched,
+        // Loops, not iterator chains: smaller code (the component's size is per-query cost).
+        let mut plans = Vec::new();
+        for c in columns {
+            let src = match object.column(&c.name) {
+                Some(col) => col.src,
+                None if c.name == "attrs" => &Src::Attrs,
+                None => &Src::Field,
+            };
+            let mut matched = Vec::new();
+            for q in quals {
+                if q.field == c.name {
+                    for v in q.eq_values().unwrap_or_default() {
+                        matched.push(v.to_ascii_lowercase());
+                    }
                 }
-            })
-            .collect();
+            }
+            plans.push(ColumnPlan {
+                name: c.name.clone(),
+                ty: c.ty,
+                src,
+                matched,
+            });
+        }
         Projection {
             object: object.name,
-            columns,
+            columns: plans,
         }
     }
 
@@ -76,11 +76,12 @@ impl Projection {
     ) -> Result<(), String> {
         out.clear();
         // One pass over the row's top-level members; columns then look up by name.
-        let fields: Vec<(&str, Val)> = if self.columns.len() > 1 {
-            row.fields().collect()
-        } else {
-            Vec::new()
-        };
+        let mut fields = Vec::new();
+        if self.columns.len() > 1 {
+            for f in row.fields() {
+                fields.push(f);
+            }
+        }
         let row = Row { val: row, fields };
         for col in &self.columns {
             let cell =
@@ -135,10 +136,17 @@ fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &Row<'a>, route: Option<&'a str
     match src {
         Src::Field => found(row.get(&col.name)),
         Src::Attrs => Found::Json(row.val),
-        Src::Path(path) => found(
-            path.split_first()
-                .and_then(|(first, rest)| rest.iter().try_fold(row.get(first)?, |v, k| v.get(k))),
-        ),
+        Src::Path(path) => {
+            let mut v = None;
+            for (i, k) in path.iter().enumerate() {
+                v = if i == 0 {
+                    row.get(k)
+                } else {
+                    v.and_then(|v| v.get(k))
+                };
+            }
+            found(v)
+        }
         Src::RouteValue => route.map_or(Found::Null, Found::Str),
         Src::Primary {
             id_field,
@@ -165,11 +173,15 @@ fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &Row<'a>, route: Option<&'a str
                 None => found(primary(row, id_field, list).and_then(|e| e.get(value))),
             }
         }
-        Src::Any(srcs) => srcs
-            .iter()
-            .map(|s| resolve(s, col, row, route))
-            .find(|f| !matches!(f, Found::Null))
-            .unwrap_or(Found::Null),
+        Src::Any(srcs) => {
+            for s in srcs.iter() {
+                let f = resolve(s, col, row, route);
+                if !matches!(f, Found::Null) {
+                    return f;
+                }
+            }
+            Found::Null
+        }
     }
 }
 

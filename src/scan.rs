@@ -97,7 +97,10 @@ impl Scan {
         quals: &[Qual],
         limit: Option<Limit>,
     ) -> Result<Scan, String> {
-        let referenced: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let mut referenced = Vec::new();
+        for c in columns {
+            referenced.push(c.name.as_str());
+        }
         let fetches = plan::plan(object, quals, &referenced)?;
         // LIMIT only sizes the first page; Postgres may still need more rows (ORDER BY,
         // joins, rechecked quals), so paging continues on demand.

@@ -15,16 +15,19 @@ pub enum ListType {
 /// Statements for the selected objects. Postgres applies LIMIT TO / EXCEPT and the target
 /// schema itself too; filtering here keeps the answer small and correct for any caller.
 pub fn import(server: &str, list_type: ListType, tables: &[String]) -> Vec<String> {
-    let listed = |o: &Object| tables.iter().any(|t| t == o.name);
-    OBJECTS
-        .iter()
-        .filter(|o| match list_type {
+    let mut out = Vec::new();
+    for o in OBJECTS {
+        let listed = tables.iter().any(|t| t == o.name);
+        let wanted = match list_type {
             ListType::All => true,
-            ListType::LimitTo => listed(o),
-            ListType::Except => !listed(o),
-        })
-        .map(|o| create_table(o, server))
-        .collect()
+            ListType::LimitTo => listed,
+            ListType::Except => !listed,
+        };
+        if wanted {
+            out.push(create_table(o, server));
+        }
+    }
+    out
 }
 
 pub fn create_table(o: &Object, server: &str) -> String {

@@ -53,11 +53,15 @@ impl Heap {
             return 0;
         };
         let bytes = 1usize << k;
-        let head = self.free[k];
+        // `get_mut`, not `[]`: no bounds-check panic path in the component (k < CLASSES).
+        let Some(slot) = self.free.get_mut(k) else {
+            return 0;
+        };
+        let head = *slot;
         // Blocks are carved aligned to `step` below, which covers any `align` up to 4 KiB
-        // that fits the class; larger alignments are checked.
-        if head != 0 && head % align == 0 {
-            self.free[k] = *(head as *const usize);
+        // that fits the class; larger alignments are checked (align is a power of two).
+        if head != 0 && head & align.wrapping_sub(1) == 0 {
+            *slot = *(head as *const usize);
             return head;
         }
         let step = bytes.min(4096).max(align);
@@ -98,9 +102,9 @@ impl Heap {
     /// # Safety
     /// `ptr` must come from `alloc(size, align)` on this heap and not be in use.
     pub unsafe fn dealloc(&mut self, ptr: usize, size: usize, align: usize) {
-        if let Some(k) = class(size, align) {
-            *(ptr as *mut usize) = self.free[k];
-            self.free[k] = ptr;
+        if let Some(slot) = class(size, align).and_then(|k| self.free.get_mut(k)) {
+            *(ptr as *mut usize) = *slot;
+            *slot = ptr;
         }
     }
 

@@ -309,7 +309,7 @@ fn check_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
         i += 1;
     }
     let (after, n) = digits(b, i);
-    if n == 0 || (n > 1 && b[i] == b'0') {
+    if n == 0 || (n > 1 && b.get(i) == Some(&b'0')) {
         return fail(i, "invalid number");
     }
     i = after;

@@ -71,7 +71,12 @@ static STATE: Global = Global(RefCell::new(State {
 
 impl Global {
     fn with_borrow_mut<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut self.0.borrow_mut())
+        // Exports are never re-entered (the component model forbids it), so this cannot
+        // fail; `try_` with a plain message keeps RefCell's formatted panic out of the code.
+        match self.0.try_borrow_mut() {
+            Ok(mut state) => f(&mut state),
+            Err(_) => panic!("clerk_fdw: state re-entered"),
+        }
     }
 }
 

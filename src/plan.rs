@@ -138,10 +138,9 @@ fn endpoint_fetches(
                 }
             }
             FilterKind::One { allowed } => {
-                if let Some(vals) = eq_values(quals, f.column) {
-                    let ok = allowed.is_none_or(|a| a.contains(&vals[0].as_str()));
-                    if vals.len() == 1 && ok {
-                        params.push((f.param.to_string(), vals[0].clone()));
+                if let Some([v]) = eq_values(quals, f.column).as_deref() {
+                    if allowed.is_none_or(|a| a.contains(&v.as_str())) {
+                        params.push((f.param.to_string(), v.clone()));
                     }
                 }
             }
@@ -178,7 +177,8 @@ fn endpoint_fetches(
         return vec![fetch(params)];
     };
     let mut fetches = Vec::new();
-    for chunk in vals.chunks(max) {
+    // `max(1)`: a zero chunk size would panic (and keeps the panic path out of the code).
+    for chunk in vals.chunks(max.max(1)) {
         let mut p = params.clone();
         for v in chunk {
             p.push((param.to_string(), v.clone()));

@@ -66,15 +66,23 @@ impl Policy {
 /// `Retry-After` as whole seconds. Clerk documents integer seconds; an HTTP date or junk
 /// falls back to exponential backoff.
 pub fn parse_retry_after(v: &str) -> Option<u64> {
-    let v = v.trim();
-    let digits = v.split('.').next()?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let v = v.trim().as_bytes();
+    let mut secs: u64 = 0;
+    let mut digits = 0;
+    for &b in v {
+        match b {
+            b'.' => break,
+            b'0'..=b'9' => secs = secs.checked_mul(10)?.checked_add(u64::from(b - b'0'))?,
+            _ => return None,
+        }
+        digits += 1;
+    }
+    if digits == 0 {
         return None;
     }
     // A fractional part rounds up so we never retry early.
-    let secs: u64 = digits.parse().ok()?;
-    Some(if v.len() > digits.len() {
-        secs + 1
+    Some(if v.len() > digits {
+        secs.saturating_add(1)
     } else {
         secs
     })

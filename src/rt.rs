@@ -23,7 +23,13 @@ fn grow(bytes: usize) -> Option<usize> {
 
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        (*self.0.get()).alloc(layout.size(), layout.align(), grow) as *mut u8
+        match (*self.0.get()).alloc(layout.size(), layout.align(), grow) {
+            // Out of memory traps here, as `handle_alloc_error` would; the compiler then
+            // sees a pointer that is never null and drops that handler and the message
+            // formatting it carries.
+            0 => wasm32::unreachable(),
+            p => p as *mut u8,
+        }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -35,10 +41,8 @@ unsafe impl GlobalAlloc for Allocator {
             return ptr;
         }
         let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
-        if !new.is_null() {
-            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-            self.dealloc(ptr, layout);
-        }
+        core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+        self.dealloc(ptr, layout);
         new
     }
 }

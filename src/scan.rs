@@ -62,7 +62,12 @@ impl IdSet {
         match self.0.binary_search_by(|x| x.as_str().cmp(id)) {
             Ok(_) => false,
             Err(i) => {
-                self.0.insert(i, id.to_string());
+                // push + rotate rather than `insert`, whose index assert would bring the
+                // panic-formatting code into the component.
+                self.0.push(id.to_string());
+                if let Some(tail) = self.0.get_mut(i..) {
+                    tail.rotate_right(1);
+                }
                 true
             }
         }
@@ -143,7 +148,7 @@ impl Scan {
     ) -> Result<bool, String> {
         loop {
             if let Some((start, end)) = self.rows.next() {
-                let route = self.fetches[self.rows_fetch].route_value.as_deref();
+                let route = at(&self.fetches, self.rows_fetch).route_value.as_deref();
                 let row = Val {
                     raw: self.page.get(start..end).unwrap_or("null"),
                 };
@@ -176,7 +181,7 @@ impl Scan {
         if let (Some(pos), Some(pages)) = (self.replay_pos, &self.replay) {
             if let Some((fetch, body)) = pages.get(pos) {
                 let (fetch, body) = (*fetch, Rc::clone(body));
-                let (rows, _) = parse(self.object.name, &self.fetches[fetch], &body)?;
+                let (rows, _) = parse(self.object.name, at(&self.fetches, fetch), &body)?;
                 self.replay_pos = Some(pos + 1);
                 self.accept(fetch, body, rows);
                 return Ok(true);
@@ -198,7 +203,7 @@ impl Scan {
                 continue;
             };
             let body = Rc::new(body);
-            let (rows, total) = parse(self.object.name, &self.fetches[fetch], &body)?;
+            let (rows, total) = parse(self.object.name, at(&self.fetches, fetch), &body)?;
             host.page_received(rows.len() as i64, body.len() as i64);
             let last_id = rows.last().and_then(|&(s, e)| row_id(&body, s, e));
             self.advance(rows.len() as u64, last_id, total)?;
@@ -215,7 +220,7 @@ impl Scan {
     /// refuses `starting_after` (422).
     fn request(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<Option<String>, String> {
         loop {
-            let f = &self.fetches[self.live.fetch];
+            let f = at(&self.fetches, self.live.fetch);
             let mut query = String::new();
             let mut add = |k: &str, v: &str| {
                 if !query.is_empty() {
@@ -300,7 +305,7 @@ impl Scan {
                         "unexpected response from Clerk for ",
                         self.object.name,
                         " at ",
-                        self.fetches[live.fetch].path,
+                        at(&self.fetches, live.fetch).path,
                         ": a row has no id to page after"
                     ))
                 }
@@ -311,7 +316,7 @@ impl Scan {
                 "stopped reading ",
                 self.object.name,
                 " at ",
-                self.fetches[live.fetch].path,
+                at(&self.fetches, live.fetch).path,
                 " after ",
                 MAX_PAGES,
                 " pages (",
@@ -325,7 +330,7 @@ impl Scan {
     /// Drop duplicates (and lookup answers for another value), queue the rest. True when the
     /// page was non-empty and entirely a repeat of the previous page.
     fn accept(&mut self, fetch: usize, body: Rc<String>, mut rows: Spans) -> bool {
-        let expect = self.fetches[fetch].expect.as_ref();
+        let expect = at(&self.fetches, fetch).expect.as_ref();
         let n = rows.len();
         let seen = &mut self.seen;
         let mut page_ids = IdSet::default();
@@ -381,6 +386,20 @@ fn chunks_may_overlap(fetches: &[Fetch]) -> bool {
 type Spans = Vec<(usize, usize)>;
 
 /// The `id` of the row at `body[s..e]`.
+/// Fetch `i`; indices always come from the same list. `get` rather than `[]` keeps the
+/// bounds-check panic, and the formatting code it drags in, out of the component.
+fn at(fetches: &[Fetch], i: usize) -> &Fetch {
+    static NONE: Fetch = Fetch {
+        path: String::new(),
+        params: Vec::new(),
+        paging: Paging::Unpaged,
+        route_value: None,
+        expect: None,
+        missing_is_empty: true,
+    };
+    fetches.get(i).unwrap_or(&NONE)
+}
+
 fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
     let row = Val {
         raw: body.get(s..e)?,

@@ -54,20 +54,11 @@ impl Piece for i64 {
 }
 
 /// Decimal digits of `v`.
-pub fn push_u64(out: &mut String, mut v: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+pub fn push_u64(out: &mut String, v: u64) {
+    if v >= 10 {
+        push_u64(out, v / 10);
     }
-    for &d in &digits[i..] {
-        out.push(d as char);
-    }
+    out.push(char::from(b'0' + (v % 10) as u8));
 }
 
 /// `v` in decimal.
@@ -105,7 +96,7 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     if n.is_empty() || n.len() > h.len() {
         return None;
     }
-    (0..=h.len() - n.len()).find(|&i| h[i..].starts_with(n))
+    (0..=h.len() - n.len()).find(|&i| h.get(i..).is_some_and(|t| t.starts_with(n)))
 }
 
 /// `hay` with every `needle` (not empty) replaced by `with`.

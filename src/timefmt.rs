@@ -3,42 +3,37 @@
 
 /// Microseconds for `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (also with a space
 /// or lowercase `t`/`z`). A date alone is midnight UTC; a time without offset is UTC.
+/// Slice patterns rather than indexing: no bounds-check panics in the component.
 pub fn parse_micros(s: &str) -> Option<i64> {
-    let b = s.trim().as_bytes();
-    let date = parse_date(b.get(..10)?)?;
-    let mut micros = date.checked_mul(86_400_000_000)?;
-    let rest = &b[10..];
-    if rest.is_empty() {
-        return Some(micros);
-    }
-    if !matches!(rest[0], b'T' | b't' | b' ') || rest.len() < 9 {
+    let (date, rest) = s.trim().as_bytes().split_at_checked(10)?;
+    let micros = parse_date(date)?.checked_mul(86_400_000_000)?;
+    let [b'T' | b't' | b' ', h1, h2, b':', m1, m2, b':', s1, s2, rest @ ..] = rest else {
+        return rest.is_empty().then_some(micros);
+    };
+    let (h, m, sec) = (num(&[*h1, *h2])?, num(&[*m1, *m2])?, num(&[*s1, *s2])?);
+    if h > 23 || m > 59 || sec > 60 {
         return None;
     }
-    let (h, m, sec) = (num(&rest[1..3])?, num(&rest[4..6])?, num(&rest[7..9])?);
-    if rest[3] != b':' || rest[6] != b':' || h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    micros += (h * 3600 + m * 60 + sec) * 1_000_000;
-    let mut i = 9;
-    if rest.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        let mut frac = 0i64;
-        while let Some(d) = rest.get(i).filter(|c| c.is_ascii_digit()) {
-            if i - start < 6 {
-                frac = frac * 10 + i64::from(d - b'0');
-            }
-            i += 1;
-        }
-        if i == start {
+    let mut micros = micros + (h * 3600 + m * 60 + sec) * 1_000_000;
+    let mut rest = rest;
+    if let [b'.', frac @ ..] = rest {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
             return None;
         }
-        for _ in (i - start)..6 {
-            frac *= 10;
+        // Microsecond precision: digits past the sixth are dropped.
+        let mut us = 0;
+        for i in 0..6 {
+            us = us * 10
+                + frac
+                    .get(i)
+                    .filter(|_| i < n)
+                    .map_or(0, |d| i64::from(d - b'0'));
         }
-        micros += frac;
+        micros += us;
+        rest = frac.get(n..)?;
     }
-    match &rest[i..] {
+    match rest {
         [] | [b'Z'] | [b'z'] => Some(micros),
         [sign @ (b'+' | b'-'), oh1, oh2, b':', om1, om2] => {
             let off = (num(&[*oh1, *oh2])? * 60 + num(&[*om1, *om2])?) * 60_000_000;
@@ -54,10 +49,14 @@ pub fn parse_micros(s: &str) -> Option<i64> {
 
 /// Days since 1970-01-01 for `YYYY-MM-DD`.
 fn parse_date(b: &[u8]) -> Option<i64> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = b else {
         return None;
-    }
-    let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    };
+    let (y, m, d) = (
+        num(&[*y1, *y2, *y3, *y4])?,
+        num(&[*m1, *m2])?,
+        num(&[*d1, *d2])?,
+    );
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
@@ -115,6 +114,13 @@ mod tests {
             Some(1_799_000_000)
         );
         assert_eq!(parse_micros("2024-02-29"), Some(1_709_164_800_000_000));
+        let ten = Some(1_704_103_200_000_000);
+        assert_eq!(parse_micros("2024-01-01T10:00:00"), ten);
+        assert_eq!(parse_micros(" 2024-01-01t10:00:00z "), ten);
+        assert_eq!(
+            parse_micros("2024-01-01T10:00:00.000001Z"),
+            ten.map(|t| t + 1)
+        );
     }
 
     #[test]
@@ -130,6 +136,10 @@ mod tests {
             "2024-01-01T10:00:00+0200",
             "yesterday",
             "2024-01-01Tx",
+            "2024-01-01X10:00:00Z",
+            "2024-01-01T10:00",
+            "2024-01-01T10:00:00.5Zjunk",
+            "2024-1-01",
         ] {
             assert_eq!(parse_micros(s), None, "{s}");
         }

@@ -3,7 +3,7 @@
 //! the planner, pager and projection are generic over it.
 
 use crate::prelude::*;
-use crate::text::{cat, join};
+use crate::text::{fill, join};
 
 use crate::model::PgType::{self, *};
 
@@ -871,11 +871,12 @@ pub fn find(name: &str) -> Option<&'static Object> {
 
 /// The error for an unknown `object` option, listing what is valid.
 pub fn unknown_object(name: &str) -> String {
-    cat!(
-        "unknown object '",
-        name.trim(),
-        "' in the foreign table option 'object'; valid objects: ",
-        join(OBJECTS.iter().map(|o| o.name), ", ")
+    fill(
+        "unknown object '{name}' in the foreign table option 'object'; valid objects: {valid}",
+        &[
+            ("name", name.trim()),
+            ("valid", &join(OBJECTS.iter().map(|o| o.name), ", ")),
+        ],
     )
 }
 

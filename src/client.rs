@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::errors::{http_error, scrub};
 use crate::model::Host;
 use crate::retry::{Failure, POLICY};
-use crate::text::cat;
+use crate::text::{cat, fill, int};
 
 /// The host reads whole bodies into memory; refuse absurd ones rather than carry them on.
 pub const MAX_BODY_BYTES: usize = 64 << 20;
@@ -49,27 +49,25 @@ pub fn get(
             Err(e) => (Failure::Transport, None, Err(e)),
             Ok(resp) => {
                 if cfg.debug {
-                    host.debug(&cat!(
-                        "clerk_fdw: GET ",
-                        path,
-                        " → HTTP ",
-                        resp.status,
-                        " (",
-                        resp.body.len(),
-                        " bytes)"
+                    host.debug(&fill(
+                        "clerk_fdw: GET {path} → HTTP {status} ({bytes} bytes)",
+                        &[
+                            ("path", path),
+                            ("status", &int(resp.status.into())),
+                            ("bytes", &int(resp.body.len() as i64)),
+                        ],
                     ));
                 }
                 let status = resp.status;
                 if (200..300).contains(&status) {
                     if resp.body.len() > MAX_BODY_BYTES {
-                        return Err(GetError::Other(cat!(
-                            "Clerk's response for ",
-                            object,
-                            " at ",
-                            path,
-                            " is larger than ",
-                            MAX_BODY_BYTES >> 20,
-                            " MiB"
+                        return Err(GetError::Other(fill(
+                            "Clerk's response for {object} at {path} is larger than {max} MiB",
+                            &[
+                                ("object", object),
+                                ("path", path),
+                                ("max", &int((MAX_BODY_BYTES >> 20) as i64)),
+                            ],
                         )));
                     }
                     return Ok(Some(resp.body));
@@ -92,14 +90,13 @@ pub fn get(
         match POLICY.delay(failure, attempts, waited, retry_after.as_deref()) {
             None => {
                 return Err(match last {
-                    Err(e) => GetError::Other(cat!(
-                        "could not reach Clerk at ",
-                        cfg.api_url,
-                        path,
-                        " while reading ",
-                        object,
-                        ": ",
-                        scrub(&e, &cfg.secret)
+                    Err(e) => GetError::Other(fill(
+                        "could not reach Clerk at {url} while reading {object}: {error}",
+                        &[
+                            ("url", &cat!(cfg.api_url, path)),
+                            ("object", object),
+                            ("error", &scrub(&e, &cfg.secret)),
+                        ],
                     )),
                     Ok(resp) => {
                         let msg = http_error(object, path, resp.status, &resp.body, attempts);
@@ -109,7 +106,10 @@ pub fn get(
             }
             Some(ms) => {
                 if cfg.debug {
-                    host.debug(&cat!("clerk_fdw: retrying ", path, " in ", ms, " ms"));
+                    host.debug(&fill(
+                        "clerk_fdw: retrying {path} in {ms} ms",
+                        &[("path", path), ("ms", &int(ms as i64))],
+                    ));
                 }
                 host.sleep_ms(ms);
                 waited += ms;

@@ -2,7 +2,7 @@
 //! panic on (header values) or turn into a confusing later error (missing key → 401).
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, fill};
 
 /// The version of the Backend API we speak: the spec we were built against. Serves the
 /// `/billing/*` endpoints (2025-11-10 or later).
@@ -35,11 +35,10 @@ pub fn from_options(
     let key = match (option("api_key"), option("api_key_id")) {
         (Some(k), _) => k,
         (None, Some(id)) => vault(id.trim()).ok_or_else(|| {
-            cat!(
-                "server option api_key_id '",
-                id.trim(),
-                "': no Vault secret with this id is readable; check the id in \
-                 vault.decrypted_secrets"
+            fill(
+                "server option api_key_id '{id}': no Vault secret with this id is readable; \
+                 check the id in vault.decrypted_secrets",
+                &[("id", id.trim())],
             )
         })?,
         (None, None) => {
@@ -71,12 +70,9 @@ pub fn from_options(
         .unwrap_or_else(|| DEFAULT_API_URL.to_string());
     let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
     if !scheme_ok || api_url.contains(['?', '#', ' ']) || api_url.len() <= "https://".len() {
-        return Err(cat!(
-            "server option api_url '",
-            api_url,
-            "' is not a base URL; use e.g. '",
-            DEFAULT_API_URL,
-            "'"
+        return Err(fill(
+            "server option api_url '{url}' is not a base URL; use e.g. '{default}'",
+            &[("url", &api_url), ("default", DEFAULT_API_URL)],
         ));
     }
 

@@ -4,85 +4,50 @@
 use crate::prelude::*;
 
 use crate::json;
-use crate::text::{cat, replace};
+use crate::text::{fill, int, replace};
 
 /// A message for a non-success HTTP status that is not retried (or no longer).
 pub fn http_error(object: &str, path: &str, status: u16, body: &str, attempts: u32) -> String {
-    let detail = clerk_detail(body);
-    let d = detail.as_str();
-    match status {
-        401 => cat!(
-            "Clerk rejected the API key (HTTP 401",
-            d,
-            ") while reading ",
-            object,
-            ": check the server option api_key (or the Vault secret named by api_key_id); it \
-             must be a secret key (sk_live_… or sk_test_…) of this Clerk instance"
-        ),
-        403 => cat!(
-            "Clerk refused access (HTTP 403",
-            d,
-            ") to ",
-            object,
-            " at ",
-            path,
-            ": the API key was accepted but may not read this; check that the key belongs to \
-             the right instance"
-        ),
-        402 => cat!(
-            "Clerk says ",
-            object,
-            " needs a paid feature (HTTP 402",
-            d,
-            ") at ",
-            path,
-            ": enable it for this instance in the Clerk dashboard or drop this foreign table"
-        ),
-        404 => cat!(
-            "Clerk answered 404 Not Found for ",
-            object,
-            " at ",
-            path,
-            d,
-            ": check the server option api_url (it should end in /v1, e.g. \
-             https://api.clerk.com/v1)"
-        ),
-        429 => cat!(
-            "Clerk kept rate-limiting requests for ",
-            object,
-            " at ",
-            path,
-            " (HTTP 429 after ",
-            attempts,
-            " attempts",
-            d,
-            "); Clerk allows 100 requests per 10 s on development instances and 1000 on \
-             production: wait and retry, or narrow the query with WHERE conditions that push down"
-        ),
-        s if s >= 500 || s == 408 => cat!(
-            "Clerk failed with HTTP ",
-            s,
-            " for ",
-            object,
-            " at ",
-            path,
-            " after ",
-            attempts,
-            " attempts",
-            d,
-            "; try again later"
-        ),
-        s => cat!(
-            "Clerk rejected the request for ",
-            object,
-            " at ",
-            path,
-            " (HTTP ",
-            s,
-            d,
-            ")"
-        ),
-    }
+    let template = match status {
+        401 => {
+            "Clerk rejected the API key (HTTP 401{detail}) while reading {object}: check the \
+             server option api_key (or the Vault secret named by api_key_id); it must be a \
+             secret key (sk_live_… or sk_test_…) of this Clerk instance"
+        }
+        403 => {
+            "Clerk refused access (HTTP 403{detail}) to {object} at {path}: the API key was \
+             accepted but may not read this; check that the key belongs to the right instance"
+        }
+        402 => {
+            "Clerk says {object} needs a paid feature (HTTP 402{detail}) at {path}: enable it \
+             for this instance in the Clerk dashboard or drop this foreign table"
+        }
+        404 => {
+            "Clerk answered 404 Not Found for {object} at {path}{detail}: check the server \
+             option api_url (it should end in /v1, e.g. https://api.clerk.com/v1)"
+        }
+        429 => {
+            "Clerk kept rate-limiting requests for {object} at {path} (HTTP 429 after \
+             {attempts} attempts{detail}); Clerk allows 100 requests per 10 s on development \
+             instances and 1000 on production: wait and retry, or narrow the query with \
+             WHERE conditions that push down"
+        }
+        s if s >= 500 || s == 408 => {
+            "Clerk failed with HTTP {status} for {object} at {path} after {attempts} \
+             attempts{detail}; try again later"
+        }
+        _ => "Clerk rejected the request for {object} at {path} (HTTP {status}{detail})",
+    };
+    fill(
+        template,
+        &[
+            ("object", object),
+            ("path", path),
+            ("detail", &clerk_detail(body)),
+            ("status", &int(status.into())),
+            ("attempts", &int(attempts.into())),
+        ],
+    )
 }
 
 /// `: code: long message (clerk_trace_id …)` from a Clerk error body, or nothing.

@@ -44,7 +44,7 @@ use core::cell::RefCell;
 use model::{Cell, ColumnSpec, HttpResponse, Limit, PgType, Qual, QualValue};
 use prelude::*;
 use scan::Scan;
-use text::cat;
+use text::fill;
 
 /// The name under which stats are recorded in `wrappers_fdw_stats`.
 const FDW_NAME: &str = "clerk_fdw";
@@ -112,10 +112,10 @@ impl model::Host for WitHost {
 }
 
 fn read_only(what: &str) -> FdwError {
-    cat!(
-        "clerk_fdw is read-only: ",
-        what,
-        " is not supported; change data in Clerk through its dashboard or Backend API"
+    fill(
+        "clerk_fdw is read-only: {what} is not supported; change data in Clerk through its \
+         dashboard or Backend API",
+        &[("what", what)],
     )
 }
 
@@ -136,13 +136,10 @@ fn pg_type(col: &str, t: TypeOid) -> Result<PgType, FdwError> {
         TypeOid::Json => PgType::Jsonb,
         TypeOid::Uuid => PgType::Uuid,
         TypeOid::Other(name) => {
-            return Err(cat!(
-                "column \"",
-                col,
-                "\" has type ",
-                name,
-                ", which the Wrappers host cannot fill; declare it as text, jsonb, boolean, \
-                 bigint, numeric or timestamptz"
+            return Err(fill(
+                "column \"{col}\" has type {type}, which the Wrappers host cannot fill; declare \
+                 it as text, jsonb, boolean, bigint, numeric or timestamptz",
+                &[("col", col), ("type", &name)],
             ))
         }
     })

@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use crate::catalog::{Endpoint, FilterKind, Object, Paging, Route};
 use crate::model::{Qual, QualValue};
-use crate::text::{cat, int, replace};
+use crate::text::{fill, int, replace};
 
 /// One logical request sequence (a list endpoint to page through, or one object).
 #[derive(Debug, Clone, PartialEq)]
@@ -228,22 +228,11 @@ fn range_bound(quals: &[Qual], column: &str, lower: bool) -> Option<i64> {
 /// The error for a scan of an object that needs a parent id.
 pub fn required_qual_error(object: &Object) -> String {
     let col = object.required_route().map_or("id", |r| r.column);
-    let obj = object.name;
-    cat!(
-        obj,
-        " needs a WHERE condition on ",
-        col,
-        ": Clerk has no endpoint listing all ",
-        obj,
-        ". Example: select * from clerk.",
-        obj,
-        " where ",
-        col,
-        " = '…'; (",
-        col,
-        " IN (…) works too; in a join, give this table's ",
-        col,
-        " its own condition)"
+    fill(
+        "{obj} needs a WHERE condition on {col}: Clerk has no endpoint listing all {obj}. \
+         Example: select * from clerk.{obj} where {col} = '…'; ({col} IN (…) works too; in a \
+         join, give this table's {col} its own condition)",
+        &[("obj", object.name), ("col", col)],
     )
 }
 

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use crate::catalog::{Object, Src};
 use crate::json::{self, Kind, Val};
 use crate::model::{Cell, ColumnSpec, PgType, Qual};
-use crate::text::{self, cat};
+use crate::text::{self, cat, fill};
 use crate::timefmt;
 
 /// Postgres timestamps span 4713 BC .. 294276 AD; stay well inside (years 1..=9999), so the
@@ -84,26 +84,28 @@ impl Projection {
         }
         let row = Row { val: row, fields };
         for col in &self.columns {
-            let cell =
-                match resolve(col.src, col, &row, route_value) {
-                    Found::Null => Ok(None),
-                    Found::Str(s) => convert(
-                        Val {
-                            raw: &json_string(s),
-                        },
-                        col.ty,
-                    ),
-                    Found::Json(v) if matches!(col.src, Src::Attrs) => {
-                        Ok(Some(attrs_cell(v, col.ty)))
-                    }
-                    Found::Json(v) => convert(v, col.ty),
-                }
-                .map_err(|problem| {
-                    cat!(
-                    "cannot read column \"", col.name, "\" of ", self.object, ": ", problem,
-                    "; change the column's type (text and jsonb accept anything) or leave it out"
+            let cell = match resolve(col.src, col, &row, route_value) {
+                Found::Null => Ok(None),
+                Found::Str(s) => convert(
+                    Val {
+                        raw: &json_string(s),
+                    },
+                    col.ty,
+                ),
+                Found::Json(v) if matches!(col.src, Src::Attrs) => Ok(Some(attrs_cell(v, col.ty))),
+                Found::Json(v) => convert(v, col.ty),
+            }
+            .map_err(|problem| {
+                fill(
+                    "cannot read column \"{col}\" of {object}: {problem}; change the \
+                         column's type (text and jsonb accept anything) or leave it out",
+                    &[
+                        ("col", &col.name),
+                        ("object", self.object),
+                        ("problem", &problem),
+                    ],
                 )
-                })?;
+            })?;
             out.push(cell);
         }
         Ok(())

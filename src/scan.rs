@@ -10,7 +10,7 @@ use crate::json::{self, Val};
 use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
 use crate::plan::{self, encode, Fetch};
 use crate::project::Projection;
-use crate::text::{cat, int};
+use crate::text::{fill, int};
 use alloc::rc::Rc;
 
 /// Clerk's maximum page size.
@@ -233,12 +233,12 @@ impl Scan {
             for (k, v) in &f.params {
                 add(k, v);
             }
-            let limit = int(self.page_limit());
+            let limit = int(self.page_limit() as i64);
             match (&self.live.paging, &self.live.cursor) {
                 (Paging::Offset { paginated }, c) => {
                     add("limit", &limit);
                     if let Cursor::Offset(o) = c {
-                        add("offset", &int(o));
+                        add("offset", &int(*o as i64));
                     }
                     if *paginated {
                         add("paginated", "true");
@@ -301,27 +301,27 @@ impl Scan {
             Paging::Cursor => match last_id {
                 Some(id) => Cursor::After(id),
                 None => {
-                    return Err(cat!(
-                        "unexpected response from Clerk for ",
-                        self.object.name,
-                        " at ",
-                        at(&self.fetches, live.fetch).path,
-                        ": a row has no id to page after"
+                    return Err(fill(
+                        "unexpected response from Clerk for {object} at {path}: a row has no \
+                         id to page after",
+                        &[
+                            ("object", self.object.name),
+                            ("path", &at(&self.fetches, live.fetch).path),
+                        ],
                     ))
                 }
             },
         };
         if live.cursor != Cursor::Done && live.pages >= MAX_PAGES {
-            return Err(cat!(
-                "stopped reading ",
-                self.object.name,
-                " at ",
-                at(&self.fetches, live.fetch).path,
-                " after ",
-                MAX_PAGES,
-                " pages (",
-                live.rows,
-                " rows): add WHERE conditions that push down to read less"
+            return Err(fill(
+                "stopped reading {object} at {path} after {pages} pages ({rows} rows): add \
+                 WHERE conditions that push down to read less",
+                &[
+                    ("object", self.object.name),
+                    ("path", &at(&self.fetches, live.fetch).path),
+                    ("pages", &int(MAX_PAGES.into())),
+                    ("rows", &int(live.rows as i64)),
+                ],
             ));
         }
         Ok(())
@@ -410,22 +410,15 @@ fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
 /// Spans of the rows (and `total_count`, if any) of one response body, validated once.
 fn parse(object: &str, f: &Fetch, body: &str) -> Result<(Spans, Option<u64>), String> {
     let bad = |what: &str| {
-        cat!(
-            "unexpected response from Clerk for ",
-            object,
-            " at ",
-            f.path,
-            ": ",
-            what
+        fill(
+            "unexpected response from Clerk for {object} at {path}: {what}",
+            &[("object", object), ("path", &f.path), ("what", what)],
         )
     };
     let root = json::parse(body).map_err(|e| {
-        bad(&cat!(
-            "malformed JSON (",
-            e.what,
-            " at byte ",
-            e.offset,
-            ")"
+        bad(&fill(
+            "malformed JSON ({what} at byte {offset})",
+            &[("what", e.what), ("offset", &int(e.offset as i64))],
         ))
     })?;
     let span = |v: Val| {

@@ -62,7 +62,7 @@ pub fn push_u64(out: &mut String, v: u64) {
 }
 
 /// `v` in decimal.
-pub fn int(v: impl Piece) -> String {
+pub fn int(v: i64) -> String {
     let mut s = String::new();
     v.put(&mut s);
     s
@@ -77,6 +77,31 @@ macro_rules! cat {
     }};
 }
 pub(crate) use cat;
+
+/// `template` with each `{name}` replaced by its value in `args` (unknown names are kept).
+/// One call with a static template is much less code than a concatenation per message.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.bytes().position(|b| b == b'{') {
+        let (head, tail) = rest.split_at_checked(open).unwrap_or((rest, ""));
+        out.push_str(head);
+        let close = tail.bytes().position(|b| b == b'}').unwrap_or(0);
+        let name = tail.get(1..close).unwrap_or_default();
+        match args.iter().find(|(k, _)| *k == name) {
+            Some((_, v)) if close > 0 => {
+                out.push_str(v);
+                rest = tail.get(close + 1..).unwrap_or_default();
+            }
+            _ => {
+                out.push('{');
+                rest = tail.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// The items separated by `sep`.
 pub fn join<T: Piece>(items: impl IntoIterator<Item = T>, sep: &str) -> String {
@@ -160,7 +185,19 @@ mod tests {
         );
         assert_eq!(s, format!("HTTP 429 at /users -5 x0{}", u64::MAX));
         assert_eq!(int(i64::MIN), i64::MIN.to_string());
-        assert_eq!(int(1_234_567_890u32), "1234567890");
+        assert_eq!(int(1_234_567_890), "1234567890");
+    }
+
+    #[test]
+    fn fill_replaces_known_names_only() {
+        let args = [("object", "users"), ("n", "3")];
+        assert_eq!(
+            fill("{object} x{n}{n} {other} {} {", &args),
+            "users x33 {other} {} {"
+        );
+        assert_eq!(fill("no braces", &args), "no braces");
+        assert_eq!(fill("é{object}é", &args), "éusersé");
+        assert_eq!(fill("{object", &args), "{object");
     }
 
     #[test]

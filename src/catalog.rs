@@ -3,7 +3,7 @@
 //! the planner, pager and projection are generic over it.
 
 use crate::prelude::*;
-use crate::text::{fill, join};
+use crate::text::{fill, join, trim_slashes};
 
 use crate::model::PgType::{self, *};
 
@@ -863,7 +863,7 @@ pub static OBJECTS: &[Object] = &[
 
 /// Find an object by table-style or path-style name (case-insensitive, slashes trimmed).
 pub fn find(name: &str) -> Option<&'static Object> {
-    let n = name.trim().trim_matches('/').to_ascii_lowercase();
+    let n = trim_slashes(name.trim_ascii()).to_ascii_lowercase();
     OBJECTS
         .iter()
         .find(|o| o.name == n || o.aliases.contains(&n.as_str()))
@@ -874,7 +874,7 @@ pub fn unknown_object(name: &str) -> String {
     fill(
         "unknown object '{name}' in the foreign table option 'object'; valid objects: {valid}",
         &[
-            ("name", name.trim()),
+            ("name", name.trim_ascii()),
             ("valid", &join(OBJECTS.iter().map(|o| o.name), ", ")),
         ],
     )

@@ -34,11 +34,11 @@ pub fn from_options(
 ) -> Result<Config, String> {
     let key = match (option("api_key"), option("api_key_id")) {
         (Some(k), _) => k,
-        (None, Some(id)) => vault(id.trim()).ok_or_else(|| {
+        (None, Some(id)) => vault(id.trim_ascii()).ok_or_else(|| {
             fill(
                 "server option api_key_id '{id}': no Vault secret with this id is readable; \
                  check the id in vault.decrypted_secrets",
-                &[("id", id.trim())],
+                &[("id", id.trim_ascii())],
             )
         })?,
         (None, None) => {
@@ -49,7 +49,7 @@ pub fn from_options(
             )
         }
     };
-    let key = key.trim().to_string();
+    let key = key.trim_ascii().to_string();
     if key.is_empty() {
         return Err(
             "the Clerk secret key is empty: set server option api_key (or the Vault secret \
@@ -66,17 +66,26 @@ pub fn from_options(
     }
 
     let api_url = option("api_url")
-        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .map(|u| {
+            let mut u = u.trim_ascii();
+            while let Some(rest) = u.strip_suffix('/') {
+                u = rest;
+            }
+            u.to_string()
+        })
         .unwrap_or_else(|| DEFAULT_API_URL.to_string());
     let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
-    if !scheme_ok || api_url.contains(['?', '#', ' ']) || api_url.len() <= "https://".len() {
+    if !scheme_ok
+        || api_url.bytes().any(|b| matches!(b, b'?' | b'#' | b' '))
+        || api_url.len() <= "https://".len()
+    {
         return Err(fill(
             "server option api_url '{url}' is not a base URL; use e.g. '{default}'",
             &[("url", &api_url), ("default", DEFAULT_API_URL)],
         ));
     }
 
-    let debug = match option("debug").as_deref().map(str::trim) {
+    let debug = match option("debug").as_deref().map(str::trim_ascii) {
         None => false,
         Some(v) => parse_bool(v)
             .ok_or_else(|| cat!("server option debug '", v, "' must be 'true' or 'false'"))?,

@@ -100,10 +100,11 @@ impl<'a> Val<'a> {
 
     /// An integer literal that fits i64 (no fraction or exponent).
     pub fn as_i64(self) -> Option<i64> {
-        if self.kind() != Kind::Number || self.raw.contains(['.', 'e', 'E']) {
+        if self.kind() != Kind::Number || self.raw.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+        {
             return None;
         }
-        self.raw.parse().ok()
+        crate::text::parse_i64(self.raw)
     }
 
     pub fn as_f64(self) -> Option<f64> {
@@ -470,7 +471,7 @@ pub fn number_to_f64(s: &str) -> Option<f64> {
         }
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
-        let e: i32 = s.get(i + 1..)?.trim_start_matches('+').parse().ok()?;
+        let e = i32::try_from(crate::text::parse_i64(s.get(i + 1..)?)?).ok()?;
         exp10 = exp10.checked_add(e)?;
         i = b.len();
     }

@@ -261,7 +261,7 @@ pub fn convert(v: Val<'_>, ty: PgType) -> Result<Option<Cell>, String> {
         PgType::Real | PgType::Double | PgType::Numeric => {
             let f = match kind {
                 Kind::Number => v.as_f64(),
-                Kind::String => string().and_then(|s| json::number_to_f64(s.trim())),
+                Kind::String => string().and_then(|s| json::number_to_f64(s.trim_ascii())),
                 _ => None,
             }
             .ok_or_else(mismatch)?;
@@ -301,7 +301,7 @@ fn integer(v: Val<'_>) -> Option<Result<i64, String>> {
             },
             _ => out_of_range(),
         }),
-        Kind::String => text::parse_i64(v.as_str()?.trim()).map(Ok),
+        Kind::String => text::parse_i64(v.as_str()?.trim_ascii()).map(Ok),
         _ => None,
     }
 }

@@ -66,7 +66,7 @@ impl Policy {
 /// `Retry-After` as whole seconds. Clerk documents integer seconds; an HTTP date or junk
 /// falls back to exponential backoff.
 pub fn parse_retry_after(v: &str) -> Option<u64> {
-    let v = v.trim().as_bytes();
+    let v = v.trim_ascii().as_bytes();
     let mut secs: u64 = 0;
     let mut digits = 0;
     for &b in v {

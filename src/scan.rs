@@ -62,12 +62,7 @@ impl IdSet {
         match self.0.binary_search_by(|x| x.as_str().cmp(id)) {
             Ok(_) => false,
             Err(i) => {
-                // push + rotate rather than `insert`, whose index assert would bring the
-                // panic-formatting code into the component.
-                self.0.push(id.to_string());
-                if let Some(tail) = self.0.get_mut(i..) {
-                    tail.rotate_right(1);
-                }
+                self.0.insert(i, id.to_string());
                 true
             }
         }

@@ -138,6 +138,17 @@ pub fn replace(hay: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// `s` without leading and trailing `/` (an object path such as `/users/`).
+pub fn trim_slashes(mut s: &str) -> &str {
+    while let Some(rest) = s.strip_prefix('/') {
+        s = rest;
+    }
+    while let Some(rest) = s.strip_suffix('/') {
+        s = rest;
+    }
+    s
+}
+
 /// A decimal integer (optional sign, ASCII digits only), like `str::parse::<i64>`.
 pub fn parse_i64(s: &str) -> Option<i64> {
     let (neg, digits) = match s.as_bytes() {

@@ -5,7 +5,7 @@
 /// or lowercase `t`/`z`). A date alone is midnight UTC; a time without offset is UTC.
 /// Slice patterns rather than indexing: no bounds-check panics in the component.
 pub fn parse_micros(s: &str) -> Option<i64> {
-    let (date, rest) = s.trim().as_bytes().split_at_checked(10)?;
+    let (date, rest) = s.trim_ascii().as_bytes().split_at_checked(10)?;
     let micros = parse_date(date)?.checked_mul(86_400_000_000)?;
     let [b'T' | b't' | b' ', h1, h2, b':', m1, m2, b':', s1, s2, rest @ ..] = rest else {
         return rest.is_empty().then_some(micros);

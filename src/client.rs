@@ -44,76 +44,67 @@ pub fn get(
     let mut waited = 0u64;
     loop {
         attempts += 1;
-        // The failure, and what to report if we give up (messages are built only then).
-        let (failure, retry_after, last) = match host.get(&url, &cfg.headers) {
-            Err(e) => (Failure::Transport, None, Err(e)),
-            Ok(resp) => {
-                if cfg.debug {
-                    host.debug(&fill(
-                        "clerk_fdw: GET {path} → HTTP {status} ({bytes} bytes)",
-                        &[
-                            ("path", path),
-                            ("status", &int(resp.status.into())),
-                            ("bytes", &int(resp.body.len() as i64)),
-                        ],
-                    ));
-                }
-                let status = resp.status;
-                if (200..300).contains(&status) {
-                    if resp.body.len() > MAX_BODY_BYTES {
-                        return Err(GetError::Other(fill(
-                            "Clerk's response for {object} at {path} is larger than {max} MiB",
-                            &[
-                                ("object", object),
-                                ("path", path),
-                                ("max", &int((MAX_BODY_BYTES >> 20) as i64)),
-                            ],
-                        )));
-                    }
-                    return Ok(Some(resp.body));
-                }
-                if status == 404 && missing_is_empty {
-                    return Ok(None);
-                }
-                let failure = match status {
-                    429 => Failure::RateLimited,
-                    408 | 500..=599 => Failure::Server,
-                    _ => {
-                        let msg = http_error(object, path, status, &resp.body, attempts);
-                        return Err(GetError::Status(status, scrub(&msg, &cfg.secret)));
-                    }
-                };
-                let retry_after = resp.header("retry-after").map(str::to_string);
-                (failure, retry_after, Ok(resp))
-            }
-        };
-        match POLICY.delay(failure, attempts, waited, retry_after.as_deref()) {
-            None => {
-                return Err(match last {
-                    Err(e) => GetError::Other(fill(
-                        "could not reach Clerk at {url} while reading {object}: {error}",
-                        &[
-                            ("url", &cat!(cfg.api_url, path)),
-                            ("object", object),
-                            ("error", &scrub(&e, &cfg.secret)),
-                        ],
-                    )),
-                    Ok(resp) => {
-                        let msg = http_error(object, path, resp.status, &resp.body, attempts);
-                        GetError::Status(resp.status, scrub(&msg, &cfg.secret))
-                    }
-                })
-            }
-            Some(ms) => {
-                if cfg.debug {
-                    host.debug(&fill(
-                        "clerk_fdw: retrying {path} in {ms} ms",
-                        &[("path", path), ("ms", &int(ms as i64))],
-                    ));
-                }
-                host.sleep_ms(ms);
-                waited += ms;
-            }
+        let resp = host.get(&url, &cfg.headers);
+        if let (true, Ok(resp)) = (cfg.debug, &resp) {
+            host.debug(&fill(
+                "clerk_fdw: GET {path} → HTTP {status} ({bytes} bytes)",
+                &[
+                    ("path", path),
+                    ("status", &int(resp.status.into())),
+                    ("bytes", &int(resp.body.len() as i64)),
+                ],
+            ));
         }
+        let resp = match resp {
+            Ok(resp) if (200..=299).contains(&resp.status) => {
+                if resp.body.len() > MAX_BODY_BYTES {
+                    return Err(GetError::Other(fill(
+                        "Clerk's response for {object} at {path} is larger than {max} MiB",
+                        &[
+                            ("object", object),
+                            ("path", path),
+                            ("max", &int((MAX_BODY_BYTES >> 20) as i64)),
+                        ],
+                    )));
+                }
+                return Ok(Some(resp.body));
+            }
+            Ok(resp) if resp.status == 404 && missing_is_empty => return Ok(None),
+            other => other,
+        };
+        // Whether this failure may be retried; messages are built only when we give up.
+        let (failure, retry_after) = match &resp {
+            Err(_) => (Some(Failure::Transport), None),
+            Ok(resp) => match resp.status {
+                429 => (Some(Failure::RateLimited), resp.header("retry-after")),
+                408 | 500..=599 => (Some(Failure::Server), resp.header("retry-after")),
+                _ => (None, None),
+            },
+        };
+        let delay = failure.and_then(|f| POLICY.delay(f, attempts, waited, retry_after));
+        let Some(ms) = delay else {
+            return Err(match resp {
+                Err(e) => GetError::Other(fill(
+                    "could not reach Clerk at {url} while reading {object}: {error}",
+                    &[
+                        ("url", &cat!(cfg.api_url, path)),
+                        ("object", object),
+                        ("error", &scrub(&e, &cfg.secret)),
+                    ],
+                )),
+                Ok(resp) => {
+                    let msg = http_error(object, path, resp.status, &resp.body, attempts);
+                    GetError::Status(resp.status, scrub(&msg, &cfg.secret))
+                }
+            });
+        };
+        if cfg.debug {
+            host.debug(&fill(
+                "clerk_fdw: retrying {path} in {ms} ms",
+                &[("path", path), ("ms", &int(ms as i64))],
+            ));
+        }
+        host.sleep_ms(ms);
+        waited += ms;
     }
 }

@@ -42,7 +42,7 @@ impl Projection {
         let mut plans = Vec::new();
         for c in columns {
             let src = match object.column(&c.name) {
-                Some(col) => col.src,
+                Some(col) => &col.spec.src,
                 None if c.name == "attrs" => &Src::Attrs,
                 None => &Src::Field,
             };

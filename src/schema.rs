@@ -33,7 +33,7 @@ pub fn import(server: &str, list_type: ListType, tables: &[String]) -> Vec<Strin
 pub fn create_table(o: &Object, server: &str) -> String {
     let mut out = cat!("create foreign table if not exists ", ident(o.name), " (\n");
     for c in o.columns {
-        out.push_str(&cat!("  ", ident(c.name), " ", c.ty.sql_name(), ",\n"));
+        out.push_str(&cat!("  ", ident(c.name), " ", c.spec.ty.sql_name(), ",\n"));
     }
     out.push_str(&cat!(
         "  attrs jsonb\n) server ",

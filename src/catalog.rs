@@ -60,6 +60,14 @@ pub struct Route {
     pub endpoint: Endpoint,
 }
 
+/// A value picked from a list of objects (behind a reference: it keeps `Src` small).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pick {
+    pub id_field: &'static str,
+    pub list: &'static str,
+    pub value: &'static str,
+}
+
 /// Where a column's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Src {
@@ -68,19 +76,11 @@ pub enum Src {
     /// A nested field.
     Path(&'static [&'static str]),
     /// The element of `list` whose `id` equals the object's `id_field`, its `value` field.
-    Primary {
-        id_field: &'static str,
-        list: &'static str,
-        value: &'static str,
-    },
+    Primary(&'static Pick),
     /// The element of `list` whose `value` matched the WHERE clause on this column
     /// (case-insensitively), else the primary one: keeps `WHERE email_address = x` true for a
     /// user whose secondary address is x.
-    Matched {
-        id_field: &'static str,
-        list: &'static str,
-        value: &'static str,
-    },
+    Matched(&'static Pick),
     /// The value of the route's qual (objects that do not carry their parent's id).
     RouteValue,
     /// The first of these that is not NULL.
@@ -613,38 +613,38 @@ pub static OBJECTS: &[Object] = &[
             d!(
                 "primary_email_address",
                 Text,
-                Src::Primary {
+                Src::Primary(&Pick {
                     id_field: "primary_email_address_id",
                     list: "email_addresses",
                     value: "email_address",
-                },
+                }),
             ),
             d!(
                 "email_address",
                 Text,
-                Src::Matched {
+                Src::Matched(&Pick {
                     id_field: "primary_email_address_id",
                     list: "email_addresses",
                     value: "email_address",
-                },
+                }),
             ),
             d!(
                 "primary_phone_number",
                 Text,
-                Src::Primary {
+                Src::Primary(&Pick {
                     id_field: "primary_phone_number_id",
                     list: "phone_numbers",
                     value: "phone_number",
-                },
+                }),
             ),
             d!(
                 "phone_number",
                 Text,
-                Src::Matched {
+                Src::Matched(&Pick {
                     id_field: "primary_phone_number_id",
                     list: "phone_numbers",
                     value: "phone_number",
-                },
+                }),
             ),
             c("username", Text),
             c("first_name", Text),

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::catalog::{Object, Src};
+use crate::catalog::{Object, Pick, Src};
 use crate::json::{self, Kind, Val};
 use crate::model::{Cell, ColumnSpec, PgType, Qual};
 use crate::text::{self, cat, fill};
@@ -150,16 +150,16 @@ fn resolve<'a>(src: &Src, col: &ColumnPlan, row: &Row<'a>, route: Option<&'a str
             found(v)
         }
         Src::RouteValue => route.map_or(Found::Null, Found::Str),
-        Src::Primary {
+        Src::Primary(Pick {
             id_field,
             list,
             value,
-        } => found(primary(row, id_field, list).and_then(|e| e.get(value))),
-        Src::Matched {
+        }) => found(primary(row, id_field, list).and_then(|e| e.get(value))),
+        Src::Matched(Pick {
             id_field,
             list,
             value,
-        } => {
+        }) => {
             let matched = (!col.matched.is_empty())
                 .then(|| row.get(list))
                 .flatten()

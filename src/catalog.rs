@@ -3,7 +3,7 @@
 //! the planner, pager and projection are generic over it.
 
 use crate::prelude::*;
-use crate::text::{fill, join, trim_slashes};
+use crate::text::{fill, trim_slashes};
 
 use crate::model::PgType::{self, *};
 
@@ -886,12 +886,16 @@ pub fn find(name: &str) -> Option<&'static Object> {
 
 /// The error for an unknown `object` option, listing what is valid.
 pub fn unknown_object(name: &str) -> String {
+    let mut names = String::new();
+    for o in OBJECTS {
+        if !names.is_empty() {
+            names.push_str(", ");
+        }
+        names.push_str(o.name);
+    }
     fill(
         "unknown object '{name}' in the foreign table option 'object'; valid objects: {valid}",
-        &[
-            ("name", name.trim_ascii()),
-            ("valid", &join(OBJECTS.iter().map(|o| o.name), ", ")),
-        ],
+        &[("name", name.trim_ascii()), ("valid", &names)],
     )
 }
 

@@ -2,7 +2,7 @@
 //! panic on (header values) or turn into a confusing later error (missing key → 401).
 
 use crate::prelude::*;
-use crate::text::{cat, fill};
+use crate::text::{cat, fill, trim_end_slashes};
 
 /// The version of the Backend API we speak: the spec we were built against. Serves the
 /// `/billing/*` endpoints (2025-11-10 or later).
@@ -66,13 +66,7 @@ pub fn from_options(
     }
 
     let api_url = option("api_url")
-        .map(|u| {
-            let mut u = u.trim_ascii();
-            while let Some(rest) = u.strip_suffix('/') {
-                u = rest;
-            }
-            u.to_string()
-        })
+        .map(|u| trim_end_slashes(u.trim_ascii()).to_string())
         .unwrap_or_else(|| DEFAULT_API_URL.to_string());
     let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
     if !scheme_ok

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use crate::json;
-use crate::text::{fill, int, replace};
+use crate::text::{fill, int, replace, truncate};
 
 /// A message for a non-success HTTP status that is not retried (or no longer).
 pub fn http_error(object: &str, path: &str, status: u16, body: &str, attempts: u32) -> String {
@@ -64,12 +64,12 @@ fn clerk_detail(body: &str) -> String {
         }
         if let Some(msg) = text("long_message").or_else(|| text("message")) {
             out.push_str(": ");
-            out.extend(msg.chars().take(300));
+            out.push_str(truncate(&msg, 600));
         }
     }
     if let Some(t) = v.get("clerk_trace_id").and_then(|t| t.as_str()) {
         out.push_str(" (clerk_trace_id ");
-        out.extend(t.chars().take(64));
+        out.push_str(truncate(&t, 64));
         out.push(')');
     }
     out

@@ -92,7 +92,7 @@ impl<'a> Val<'a> {
             return None;
         }
         let inner = self.raw.get(1..self.raw.len().checked_sub(1)?)?;
-        if !inner.contains('\\') {
+        if !inner.bytes().any(|b| b == b'\\') {
             return Some(Cow::Borrowed(inner));
         }
         Some(Cow::Owned(unescape(inner)))

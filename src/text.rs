@@ -103,18 +103,6 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// The items separated by `sep`.
-pub fn join<T: Piece>(items: impl IntoIterator<Item = T>, sep: &str) -> String {
-    let mut out = String::new();
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        item.put(&mut out);
-    }
-    out
-}
-
 /// Where `needle` (not empty) first occurs in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
@@ -139,14 +127,25 @@ pub fn replace(hay: &str, needle: &str, with: &str) -> String {
 }
 
 /// `s` without leading and trailing `/` (an object path such as `/users/`).
-pub fn trim_slashes(mut s: &str) -> &str {
-    while let Some(rest) = s.strip_prefix('/') {
-        s = rest;
+pub fn trim_slashes(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| c != b'/').unwrap_or(b.len());
+    s.get(start..trim_end_slashes(s).len()).unwrap_or_default()
+}
+
+/// `s` without trailing `/` (a base URL).
+pub fn trim_end_slashes(s: &str) -> &str {
+    let end = s.bytes().rposition(|c| c != b'/').map_or(0, |i| i + 1);
+    s.get(..end).unwrap_or_default()
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary (for quoting foreign text).
+pub fn truncate(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
     }
-    while let Some(rest) = s.strip_suffix('/') {
-        s = rest;
-    }
-    s
+    s.get(..end).unwrap_or_default()
 }
 
 /// A decimal integer (optional sign, ASCII digits only), like `str::parse::<i64>`.
@@ -212,10 +211,7 @@ mod tests {
     }
 
     #[test]
-    fn join_find_replace_agree_with_std() {
-        assert_eq!(join(["a", "b", "c"], ", "), "a, b, c");
-        assert_eq!(join(Vec::<&str>::new(), ", "), "");
-        assert_eq!(join([1u32, 22], "&"), "1&22");
+    fn find_replace_agree_with_std() {
         for (hay, needle) in [
             ("abcabc", "ca"),
             ("aaa", "aa"),
@@ -230,6 +226,17 @@ mod tests {
             replace("a sk_1 b sk_1", "sk_1", "[redacted]"),
             "a [redacted] b [redacted]"
         );
+    }
+
+    #[test]
+    fn trims_and_truncation() {
+        assert_eq!(trim_slashes("//billing/plans/"), "billing/plans");
+        assert_eq!(trim_slashes("///"), "");
+        assert_eq!(trim_end_slashes("https://x/v1//"), "https://x/v1");
+        assert_eq!(trim_end_slashes("/"), "");
+        assert_eq!(truncate("héllo", 2), "h");
+        assert_eq!(truncate("héllo", 3), "hé");
+        assert_eq!(truncate("abc", 10), "abc");
     }
 
     #[test]

@@ -36,9 +36,9 @@ pub fn get(
     missing_is_empty: bool,
 ) -> Result<Option<String>, GetError> {
     let url = if query.is_empty() {
-        cat!(cfg.api_url, path)
+        cat(&[&cfg.api_url, path])
     } else {
-        cat!(cfg.api_url, path, '?', query)
+        cat(&[&cfg.api_url, path, "?", query])
     };
     let mut attempts = 0u32;
     let mut waited = 0u64;
@@ -87,7 +87,7 @@ pub fn get(
                 Err(e) => GetError::Other(fill(
                     "could not reach Clerk at {url} while reading {object}: {error}",
                     &[
-                        ("url", &cat!(cfg.api_url, path)),
+                        ("url", &cat(&[&cfg.api_url, path])),
                         ("object", object),
                         ("error", &scrub(&e, &cfg.secret)),
                     ],

@@ -82,13 +82,13 @@ pub fn from_options(
     let debug = match option("debug").as_deref().map(str::trim_ascii) {
         None => false,
         Some(v) => parse_bool(v)
-            .ok_or_else(|| cat!("server option debug '", v, "' must be 'true' or 'false'"))?,
+            .ok_or_else(|| cat(&["server option debug '", v, "' must be 'true' or 'false'"]))?,
     };
 
     Ok(Config {
         api_url,
         headers: vec![
-            ("authorization".into(), cat!("Bearer ", key)),
+            ("authorization".into(), cat(&["Bearer ", &key])),
             ("clerk-api-version".into(), CLERK_API_VERSION.into()),
             ("user-agent".into(), USER_AGENT.into()),
             ("accept".into(), "application/json".into()),

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use crate::catalog::{Object, Pick, Src};
 use crate::json::{self, Kind, Val};
 use crate::model::{Cell, ColumnSpec, PgType, Qual};
-use crate::text::{self, cat, fill};
+use crate::text::{self, cat, fill, int};
 use crate::timefmt;
 
 /// Postgres timestamps span 4713 BC .. 294276 AD; stay well inside (years 1..=9999), so the
@@ -228,7 +228,7 @@ fn json_string(s: &str) -> String {
 /// Convert a non-null JSON value to the declared column type.
 pub fn convert(v: Val<'_>, ty: PgType) -> Result<Option<Cell>, String> {
     let kind = v.kind();
-    let mismatch = || cat!("expected ", ty.sql_name(), ", found a JSON ", kind.name());
+    let mismatch = || cat(&["expected ", ty.sql_name(), ", found a JSON ", kind.name()]);
     let string = || v.as_str();
     let cell = match ty {
         PgType::Text => match string() {
@@ -248,7 +248,7 @@ pub fn convert(v: Val<'_>, ty: PgType) -> Result<Option<Cell>, String> {
                 if (lo..=hi).contains(&i) {
                     Ok(i)
                 } else {
-                    Err(cat!(i, " is out of range for ", ty.sql_name()))
+                    Err(cat(&[&int(i), " is out of range for ", ty.sql_name()]))
                 }
             };
             match ty {

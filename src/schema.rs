@@ -31,17 +31,27 @@ pub fn import(server: &str, list_type: ListType, tables: &[String]) -> Vec<Strin
 }
 
 pub fn create_table(o: &Object, server: &str) -> String {
-    let mut out = cat!("create foreign table if not exists ", ident(o.name), " (\n");
+    let mut out = cat(&[
+        "create foreign table if not exists ",
+        &ident(o.name),
+        " (\n",
+    ]);
     for c in o.columns {
-        out.push_str(&cat!("  ", ident(c.name), " ", c.spec.ty.sql_name(), ",\n"));
+        out.push_str(&cat(&[
+            "  ",
+            &ident(c.name),
+            " ",
+            c.spec.ty.sql_name(),
+            ",\n",
+        ]));
     }
-    out.push_str(&cat!(
+    out.push_str(&cat(&[
         "  attrs jsonb\n) server ",
-        ident(server),
+        &ident(server),
         " options (object '",
         o.name,
-        "')"
-    ));
+        "')",
+    ]));
     out
 }
 
@@ -58,7 +68,7 @@ pub fn ident(s: &str) -> String {
     if plain {
         s.to_string()
     } else {
-        cat!('"', replace(s, "\"", "\"\""), '"')
+        cat(&["\"", &replace(s, "\"", "\"\""), "\""])
     }
 }
 

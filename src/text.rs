@@ -1,60 +1,12 @@
-//! Building text without `core::fmt`. `format!`, integer `Display`, `str::replace` and
-//! `join` pull in about 15 KiB of formatting and string-search code, and the host compiles
-//! the component for every query; messages here are plain concatenations anyway.
+//! Building text without `core::fmt`. `format!`, integer `Display`, `str::replace`,
+//! `join` and `str::parse` pull in about 15 KiB of formatting and string-search code, and
+//! the host compiles the component for every query. Messages are static templates with
+//! named fields ([`fill`]); short strings are concatenated ([`cat`]).
 
 use crate::prelude::*;
 
-/// A piece of text that [`cat!`] can append.
-pub trait Piece {
-    fn put(&self, out: &mut String);
-}
-
-impl Piece for str {
-    fn put(&self, out: &mut String) {
-        out.push_str(self);
-    }
-}
-
-impl Piece for String {
-    fn put(&self, out: &mut String) {
-        out.push_str(self);
-    }
-}
-
-impl Piece for char {
-    fn put(&self, out: &mut String) {
-        out.push(*self);
-    }
-}
-
-impl<T: Piece + ?Sized> Piece for &T {
-    fn put(&self, out: &mut String) {
-        (**self).put(out);
-    }
-}
-
-macro_rules! unsigned {
-    ($($t:ty)*) => {$(
-        impl Piece for $t {
-            fn put(&self, out: &mut String) {
-                push_u64(out, *self as u64);
-            }
-        }
-    )*};
-}
-unsigned!(u16 u32 u64 usize);
-
-impl Piece for i64 {
-    fn put(&self, out: &mut String) {
-        if *self < 0 {
-            out.push('-');
-        }
-        push_u64(out, self.unsigned_abs());
-    }
-}
-
 /// Decimal digits of `v`.
-pub fn push_u64(out: &mut String, v: u64) {
+fn push_u64(out: &mut String, v: u64) {
     if v >= 10 {
         push_u64(out, v / 10);
     }
@@ -64,19 +16,21 @@ pub fn push_u64(out: &mut String, v: u64) {
 /// `v` in decimal.
 pub fn int(v: i64) -> String {
     let mut s = String::new();
-    v.put(&mut s);
+    if v < 0 {
+        s.push('-');
+    }
+    push_u64(&mut s, v.unsigned_abs());
     s
 }
 
-/// Concatenate strings, chars and integers: `cat!("HTTP ", status, " at ", path)`.
-macro_rules! cat {
-    ($($piece:expr),* $(,)?) => {{
-        let mut out = $crate::prelude::String::new();
-        $( $crate::text::Piece::put(&$piece, &mut out); )*
-        out
-    }};
+/// The parts, concatenated (one small function instead of `format!` or `concat`).
+pub fn cat(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for p in parts {
+        out.push_str(p);
+    }
+    out
 }
-pub(crate) use cat;
 
 /// `template` with each `{name}` replaced by its value in `args` (unknown names are kept).
 /// One call with a static template is much less code than a concatenation per message.
@@ -179,21 +133,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cat_matches_format() {
+    fn cat_and_int_match_format() {
         let path = String::from("/users");
-        let s = cat!(
+        let s = cat(&[
             "HTTP ",
-            429u16,
+            &int(429),
             " at ",
-            path,
-            ' ',
-            -5i64,
+            &path,
             " ",
+            &int(-5),
             "x",
-            0usize,
-            u64::MAX
-        );
-        assert_eq!(s, format!("HTTP 429 at /users -5 x0{}", u64::MAX));
+            &int(0),
+        ]);
+        assert_eq!(s, "HTTP 429 at /users -5x0");
+        assert_eq!(int(i64::MAX), i64::MAX.to_string());
         assert_eq!(int(i64::MIN), i64::MIN.to_string());
         assert_eq!(int(1_234_567_890), "1234567890");
     }

@@ -77,7 +77,10 @@ fn main() {
     println!(
         "  size budget          : {SIZE_BUDGET_BYTES} bytes -> {}",
         if size <= SIZE_BUDGET_BYTES {
-            format!("within budget ({} bytes to spare)", SIZE_BUDGET_BYTES - size)
+            format!(
+                "within budget ({} bytes to spare)",
+                SIZE_BUDGET_BYTES - size
+            )
         } else {
             format!("OVER budget by {} bytes", size - SIZE_BUDGET_BYTES)
         }

@@ -324,37 +324,37 @@ impl Scan {
 
     /// Drop duplicates (and lookup answers for another value), queue the rest. True when the
     /// page was non-empty and entirely a repeat of the previous page.
-    fn accept(&mut self, fetch: usize, body: Rc<String>, mut rows: Spans) -> bool {
+    fn accept(&mut self, fetch: usize, body: Rc<String>, rows: Spans) -> bool {
         let expect = at(&self.fetches, fetch).expect.as_ref();
         let n = rows.len();
         let seen = &mut self.seen;
         let mut page_ids = IdSet::default();
         let mut prev_dups = 0;
-        rows.retain(|&(s, e)| {
+        let mut kept = Vec::new();
+        for (s, e) in rows {
             if let Some((field, want)) = expect {
                 let row = Val {
                     raw: body.get(s..e).unwrap_or_default(),
                 };
                 if row.get(field).and_then(|v| v.as_str()).as_deref() != Some(want.as_str()) {
-                    return false;
+                    continue;
                 }
             }
-            let Some(id) = row_id(&body, s, e) else {
-                return true;
-            };
-            if seen.prev.contains(&id) {
-                prev_dups += 1;
-                return false;
+            if let Some(id) = row_id(&body, s, e) {
+                if seen.prev.contains(&id) {
+                    prev_dups += 1;
+                    continue;
+                }
+                if seen.all.as_mut().is_some_and(|all| !all.insert(&id)) {
+                    continue;
+                }
+                page_ids.insert(&id);
             }
-            if seen.all.as_mut().is_some_and(|all| !all.insert(&id)) {
-                return false;
-            }
-            page_ids.insert(&id);
-            true
-        });
+            kept.push((s, e));
+        }
         seen.prev = page_ids;
         self.page = body;
-        self.rows = rows.into_iter();
+        self.rows = kept.into_iter();
         self.rows_fetch = fetch;
         n > 0 && prev_dups == n
     }
@@ -420,18 +420,24 @@ fn parse(object: &str, f: &Fetch, body: &str) -> Result<(Spans, Option<u64>), St
         let start = v.raw.as_ptr() as usize - body.as_ptr() as usize;
         (start, start + v.raw.len())
     };
+    // The elements of an array as spans of the body (a loop: smaller than `collect`).
+    let spans = |list: Val| {
+        let mut rows = Vec::new();
+        for v in list.items() {
+            rows.push(span(v));
+        }
+        rows
+    };
     match root.kind() {
         json::Kind::Object if f.paging == Paging::Single => Ok((vec![span(root)], None)),
-        json::Kind::Array => Ok((root.items().map(span).collect(), None)),
+        json::Kind::Array => Ok((spans(root), None)),
         json::Kind::Object => {
             let total = root
                 .get("total_count")
                 .and_then(|t| t.as_i64())
                 .and_then(|t| u64::try_from(t).ok());
             match root.get("data") {
-                Some(data) if data.kind() == json::Kind::Array => {
-                    Ok((data.items().map(span).collect(), total))
-                }
+                Some(data) if data.kind() == json::Kind::Array => Ok((spans(data), total)),
                 _ => Err(bad(
                     "expected a list ({data, total_count}), found an object without a data array",
                 )),

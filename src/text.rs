@@ -37,10 +37,10 @@ pub fn cat(parts: &[&str]) -> String {
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
-    while let Some(open) = rest.bytes().position(|b| b == b'{') {
+    while let Some(open) = find(rest, "{") {
         let (head, tail) = rest.split_at_checked(open).unwrap_or((rest, ""));
         out.push_str(head);
-        let close = tail.bytes().position(|b| b == b'}').unwrap_or(0);
+        let close = find(tail, "}").unwrap_or(0);
         let name = tail.get(1..close).unwrap_or_default();
         match args.iter().find(|(k, _)| *k == name) {
             Some((_, v)) if close > 0 => {

@@ -110,7 +110,7 @@ impl Heap {
 
     /// Whether a block of (`size`, `align`) can grow or shrink to `new_size` in place.
     pub fn same_block(size: usize, align: usize, new_size: usize) -> bool {
-        class(size, align) == class(new_size, align)
+        matches!((class(size, align), class(new_size, align)), (Some(a), Some(b)) if a == b)
     }
 }
 
@@ -167,6 +167,7 @@ mod tests {
         assert_eq!(class((1 << 31) + 1, 8), None);
         assert!(Heap::same_block(100, 8, 128));
         assert!(!Heap::same_block(100, 8, 129));
+        assert!(!Heap::same_block(usize::MAX, 8, usize::MAX - 1));
     }
 
     #[test]

@@ -270,3 +270,31 @@ fn count_star_with_no_columns_counts_every_row() {
     assert_eq!(rows.len(), 700);
     assert!(rows.iter().all(Vec::is_empty));
 }
+
+#[test]
+fn guest_memory_is_bounded_by_pages_not_rows_and_nothing_leaks() {
+    // The component brings its own allocator (src/heap.rs): a leak or a block that is never
+    // reused would show here as memory growing with the table or with repeated scans.
+    let columns = cols(&[
+        ("attrs", TypeOid::Json),
+        ("id", TypeOid::String),
+        ("created_at", TypeOid::Timestamptz),
+    ]);
+    let peak = |m: &clerk_fdw_testhost::mock::MockClerk, scans: usize| {
+        let mut q = query(m, "users", columns.clone(), vec![]);
+        for _ in 0..scans {
+            let rows = q.scan_all().unwrap();
+            assert_eq!(rows.len(), m.dataset().users.len());
+        }
+        q.guest_memory_bytes()
+    };
+    let small = mock(3_000);
+    let one = peak(&small, 1);
+    assert_eq!(
+        peak(&mock(12_000), 1),
+        one,
+        "4x the rows, the same peak memory"
+    );
+    assert_eq!(peak(&small, 3), one, "three scans peak no higher than one");
+    assert!(one < 8 << 20, "peak {one} bytes: about two pages of JSON");
+}

@@ -3,7 +3,7 @@
 //! This file is the only one that touches the WIT bindings: it turns the host's resources
 //! into plain values, calls the pure modules, and turns their results back into cells.
 //!
-//! On wasm the crate is `no_std`: `std` would add ~25 KiB (its allocator and the panic
+//! On wasm the crate is `no_std`: `std` would add ~12 KB (its allocator and the panic
 //! message machinery) to a component the host compiles on every query. `rt.rs` supplies the
 //! two pieces the component needs instead. Native builds (the unit tests) keep `std`.
 

@@ -284,18 +284,33 @@ fn check_string(b: &[u8], mut i: usize) -> Result<usize, Error> {
             Some(b'"') => return Ok(i + 1),
             Some(b'\\') => match b.get(i + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                Some(b'u')
-                    if b.get(i + 2..i + 6)
-                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
-                {
-                    i += 6
-                }
+                // Surrogates must come in pairs, as serde_json and Postgres jsonb demand.
+                Some(b'u') => match hex4_at(b, i + 2) {
+                    Some(0xD800..=0xDBFF) if b.get(i + 6) == Some(&b'\\') => {
+                        match (b.get(i + 7), hex4_at(b, i + 8)) {
+                            (Some(b'u'), Some(0xDC00..=0xDFFF)) => i += 12,
+                            _ => return fail(i, "lone surrogate in a \\u escape"),
+                        }
+                    }
+                    Some(0xD800..=0xDFFF) => return fail(i, "lone surrogate in a \\u escape"),
+                    Some(_) => i += 6,
+                    None => return fail(i, "invalid escape in string"),
+                },
                 _ => return fail(i, "invalid escape in string"),
             },
             Some(c) if *c < 0x20 => return fail(i, "control character in string"),
             Some(_) => i += 1,
         }
     }
+}
+
+/// The four hex digits at `b[i..i + 4]`.
+fn hex4_at(b: &[u8], i: usize) -> Option<u32> {
+    let mut v = 0;
+    for c in b.get(i..i + 4)? {
+        v = v * 16 + char::from(*c).to_digit(16)?;
+    }
+    Some(v)
 }
 
 fn check_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
@@ -385,7 +400,7 @@ fn skip_string(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
-/// Decode JSON string escapes (input validated; lone surrogates become U+FFFD).
+/// Decode JSON string escapes (input validated, so surrogates come in pairs).
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -590,17 +605,39 @@ mod tests {
             r#""plain""#,
             r#""tab\tnl\n quote\" slash\/ back\\""#,
             r#""\u00e9\u6771 \ud83d\ude80""#,
-            r#""lone \ud800 x""#,
             r#""Zoë 🚀""#,
         ] {
             let ours = parse(s).unwrap().as_str().unwrap().into_owned();
-            let theirs: String = serde_json::from_str(s).unwrap_or_else(|_| ours.clone());
+            let theirs: String = serde_json::from_str(s).unwrap();
             assert_eq!(ours, theirs, "{s}");
         }
         assert!(matches!(
             parse(r#""abc""#).unwrap().as_str().unwrap(),
             Cow::Borrowed("abc")
         ));
+    }
+
+    #[test]
+    fn surrogates_are_accepted_and_refused_like_serde_json() {
+        for s in [
+            r#""\ud83d\ude80""#,
+            r#""\uD83D\uDE80""#,
+            r#""\ud800""#,
+            r#""\ud800 x""#,
+            r#""\ud800\n""#,
+            r#""\ud800\u0041""#,
+            r#""\ud800\ud800""#,
+            r#""\udc00""#,
+            r#""x\udfff""#,
+            r#""\ud7ff\ue000""#,
+            r#""\ud800\udc0""#,
+        ] {
+            let theirs = serde_json::from_str::<String>(s);
+            assert_eq!(parse(s).is_ok(), theirs.is_ok(), "{s}");
+            if let Ok(t) = theirs {
+                assert_eq!(parse(s).unwrap().as_str().unwrap(), t, "{s}");
+            }
+        }
     }
 
     #[test]

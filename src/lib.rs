@@ -105,9 +105,15 @@ impl model::Host for WitHost {
     fn debug(&mut self, msg: &str) {
         utils::report_info(msg);
     }
+    fn notice(&mut self, msg: &str) {
+        utils::report_notice(msg);
+    }
     fn page_received(&mut self, rows: i64, bytes: i64) {
         stats::inc_stats(FDW_NAME, stats::Metric::RowsIn, rows);
         stats::inc_stats(FDW_NAME, stats::Metric::BytesIn, bytes);
+    }
+    fn rows_returned(&mut self, rows: i64) {
+        stats::inc_stats(FDW_NAME, stats::Metric::RowsOut, rows);
     }
 }
 
@@ -277,10 +283,11 @@ impl Guest for ClerkFdw {
         Ok(())
     }
 
+    /// Runs at executor end, after Postgres popped the query's snapshot: no host call that
+    /// runs SQL (stats, metadata, Vault) may happen here, or the statement fails. Rows out
+    /// were already counted in `iter_scan`.
     fn end_scan(_ctx: &Context) -> FdwResult {
-        if let Some(scan) = STATE.with_borrow_mut(|s| s.scan.take()) {
-            stats::inc_stats(FDW_NAME, stats::Metric::RowsOut, scan.rows_out as i64);
-        }
+        STATE.with_borrow_mut(|s| s.scan = None);
         Ok(())
     }
 
@@ -300,6 +307,7 @@ impl Guest for ClerkFdw {
         Err(read_only("DELETE"))
     }
 
+    /// Executor end, like `end_scan`: no SQL-backed host call here.
     fn end_modify(_ctx: &Context) -> FdwResult {
         Ok(())
     }

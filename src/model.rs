@@ -150,11 +150,18 @@ impl HttpResponse {
 
 /// The side effects the scan engine needs from the host. The WIT adapter implements it
 /// with host imports; unit tests implement it with a scripted fake.
+///
+/// Every method is called from `begin_scan`, `iter_scan` or `re_scan` only, never from
+/// `end_scan`: the stats calls run SQL, which Postgres refuses at executor end.
 pub trait Host {
     fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String>;
     fn sleep_ms(&mut self, ms: u64);
     /// Only called when the server option `debug` is on.
     fn debug(&mut self, msg: &str);
+    /// A message the user should see (a Postgres NOTICE).
+    fn notice(&mut self, msg: &str);
     /// Called once per page received (each host stats call is a database write).
     fn page_received(&mut self, rows: i64, bytes: i64);
+    /// Rows handed to Postgres since the last call: once per page, when its last row goes out.
+    fn rows_returned(&mut self, rows: i64);
 }

@@ -67,13 +67,19 @@ impl Projection {
         }
     }
 
-    /// Project one object into `out` (cleared first): exactly one cell per column.
+    /// The name of column `i`.
+    pub fn name(&self, i: usize) -> &str {
+        self.columns.get(i).map_or("", |c| c.name.as_str())
+    }
+
+    /// Project one object into `out` (cleared first): exactly one cell per column. Returns
+    /// the first column whose value held a NUL character, replaced (see [`scrub_nul`]).
     pub fn project(
         &self,
         row: Val<'_>,
         route_value: Option<&str>,
         out: &mut Vec<Option<Cell>>,
-    ) -> Result<(), String> {
+    ) -> Result<Option<usize>, String> {
         out.clear();
         // One pass over the row's top-level members; columns then look up by name.
         let mut fields = Vec::new();
@@ -83,8 +89,9 @@ impl Projection {
             }
         }
         let row = Row { val: row, fields };
-        for col in &self.columns {
-            let cell = match resolve(col.src, col, &row, route_value) {
+        let mut scrubbed = None;
+        for (i, col) in self.columns.iter().enumerate() {
+            let mut cell = match resolve(col.src, col, &row, route_value) {
                 Found::Null => Ok(None),
                 Found::Str(s) => convert(
                     Val {
@@ -106,10 +113,61 @@ impl Projection {
                     ],
                 )
             })?;
+            if cell.as_mut().is_some_and(scrub_nul) && scrubbed.is_none() {
+                scrubbed = Some(i);
+            }
             out.push(cell);
         }
-        Ok(())
+        Ok(scrubbed)
     }
+}
+
+/// Postgres cannot hold U+0000: jsonb refuses the `\u0000` escape (the whole statement
+/// fails) and text would be cut short at it. Clerk can send it (end users write
+/// `unsafe_metadata`), so it becomes U+FFFD. True when something was replaced.
+fn scrub_nul(cell: &mut Cell) -> bool {
+    match cell {
+        Cell::String(s) if s.bytes().any(|b| b == 0) => {
+            let mut out = String::with_capacity(s.len() + 2);
+            for c in s.chars() {
+                out.push(if c == '\0' { '\u{FFFD}' } else { c });
+            }
+            *s = out;
+            true
+        }
+        Cell::Json(s) => match json_without_nul(s) {
+            Some(clean) => {
+                *s = clean;
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Valid JSON text with every `\u0000` escape turned into `\ufffd`; None when it has none.
+/// Backslashes only occur inside strings, and always start a two-byte escape or `\uXXXX`.
+fn json_without_nul(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1..i + 6) == Some(b"u0000") {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(s.get(copied..i).unwrap_or_default());
+            o.push_str("\\ufffd");
+            copied = i + 6;
+        }
+        i += 2;
+    }
+    let mut o = out?;
+    o.push_str(s.get(copied..).unwrap_or_default());
+    Some(o)
 }
 
 /// A row with its top-level members indexed (empty when not worth it).

@@ -87,7 +87,10 @@ pub struct Scan {
     replay_bytes: usize,
     /// Next replayed page while a re-scan is replaying.
     replay_pos: Option<usize>,
-    pub rows_out: u64,
+    /// Rows returned since the last `rows_returned` report.
+    unreported_rows: u64,
+    /// Whether this scan already said that it replaced a NUL character.
+    nul_noticed: bool,
 }
 
 impl Scan {
@@ -125,7 +128,8 @@ impl Scan {
             replay: Some(Vec::new()),
             replay_bytes: 0,
             replay_pos: None,
-            rows_out: 0,
+            unreported_rows: 0,
+            nul_noticed: false,
         })
     }
 
@@ -147,8 +151,19 @@ impl Scan {
                 let row = Val {
                     raw: self.page.get(start..end).unwrap_or("null"),
                 };
-                self.projection.project(row, route, out)?;
-                self.rows_out += 1;
+                let scrubbed = self.projection.project(row, route, out)?;
+                if let (Some(col), false) = (scrubbed, self.nul_noticed) {
+                    self.nul_noticed = true;
+                    let id = row_id(&self.page, start, end).unwrap_or_default();
+                    host.notice(&nul_notice(self.object.name, self.projection.name(col), &id));
+                }
+                // Rows out are counted when a page's last row goes out: the stats call
+                // runs SQL, which `end_scan` may not do.
+                self.unreported_rows += 1;
+                if self.rows.len() == 0 {
+                    host.rows_returned(self.unreported_rows as i64);
+                    self.unreported_rows = 0;
+                }
                 return Ok(true);
             }
             if !self.next_page(host, cfg)? {
@@ -369,6 +384,15 @@ impl Scan {
             }
         }
     }
+}
+
+fn nul_notice(object: &str, column: &str, id: &str) -> String {
+    fill(
+        "clerk_fdw: {object}.{column} of row {id} held a NUL character (\\u0000), which \
+         Postgres cannot store in text or jsonb; it was replaced with U+FFFD, as is any other \
+         in this scan",
+        &[("object", object), ("column", column), ("id", id)],
+    )
 }
 
 /// Only a filter split into chunks (same endpoint, e.g. 150 emails as 100 + 50) can return

@@ -6,12 +6,15 @@ use serde_json::{json, Value};
 
 type Responder = Box<dyn FnMut(&str) -> Result<HttpResponse, String>>;
 
-/// A host whose HTTP answers come from a closure; records URLs, sleeps and debug lines.
+/// A host whose HTTP answers come from a closure; records URLs, sleeps, notices and the
+/// rows-out reports.
 struct Fake {
     respond: Responder,
     urls: Vec<String>,
     sleeps: Vec<u64>,
     pages: u32,
+    notices: Vec<String>,
+    rows_reports: Vec<i64>,
 }
 
 impl Host for Fake {
@@ -24,8 +27,14 @@ impl Host for Fake {
         self.sleeps.push(ms);
     }
     fn debug(&mut self, _: &str) {}
+    fn notice(&mut self, msg: &str) {
+        self.notices.push(msg.to_string());
+    }
     fn page_received(&mut self, _: i64, _: i64) {
         self.pages += 1;
+    }
+    fn rows_returned(&mut self, rows: i64) {
+        self.rows_reports.push(rows);
     }
 }
 
@@ -35,6 +44,8 @@ fn fake(respond: impl FnMut(&str) -> Result<HttpResponse, String> + 'static) -> 
         urls: vec![],
         sleeps: vec![],
         pages: 0,
+        notices: vec![],
+        rows_reports: vec![],
     }
 }
 
@@ -458,4 +469,115 @@ fn required_route_values_fill_the_column() {
     assert_eq!(got[0][0], Some(Cell::String("u1".into())));
     assert_eq!(got[1][0], Some(Cell::String("u3".into())));
     assert_eq!(host.urls.len(), 3);
+}
+
+#[test]
+fn rows_out_are_reported_when_each_page_is_used_up() {
+    let obj = find("billing_statements").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(1200));
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 1200);
+    // One report per page, made as its last row goes out (never at end of scan).
+    assert_eq!(host.rows_reports, vec![500, 500, 200]);
+
+    // LIMIT 5: the first page has 5 rows, so the fifth row reports them.
+    let limit = Some(Limit {
+        count: 5,
+        offset: 0,
+    });
+    let mut scan = Scan::new(obj, &id_col(), &[], limit).unwrap();
+    let mut host = fake(envelope_server(1200));
+    let mut row = vec![];
+    for _ in 0..5 {
+        assert!(scan.next_row(&mut host, &cfg(), &mut row).unwrap());
+    }
+    assert_eq!(host.rows_reports, vec![5]);
+}
+
+#[test]
+fn a_nul_character_is_replaced_with_one_notice_per_scan() {
+    let obj = find("users").unwrap();
+    let columns = vec![
+        ColumnSpec {
+            name: "id".into(),
+            ty: PgType::Text,
+        },
+        ColumnSpec {
+            name: "first_name".into(),
+            ty: PgType::Text,
+        },
+        ColumnSpec {
+            name: "unsafe_metadata".into(),
+            ty: PgType::Jsonb,
+        },
+    ];
+    let body = r#"[{"id":"user_1","first_name":"A\u0000n","unsafe_metadata":{"x":"a\u0000b","k\u0000":"\\u0000"}},
+                   {"id":"user_2","first_name":"B","unsafe_metadata":{"y":"\u0000"}},
+                   {"id":"user_3","first_name":"C","unsafe_metadata":{}}]"#;
+    let mut scan = Scan::new(obj, &columns, &[], None).unwrap();
+    let mut host = fake(move |_| {
+        Ok(HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.to_string(),
+        })
+    });
+    let mut rows = vec![];
+    let mut row = vec![];
+    while scan.next_row(&mut host, &cfg(), &mut row).unwrap() {
+        rows.push(row.clone());
+    }
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][1], Some(Cell::String("A\u{FFFD}n".into())));
+    let Some(Cell::Json(meta)) = &rows[0][2] else {
+        panic!("{:?}", rows[0][2])
+    };
+    // An escaped backslash followed by "u0000" is text, not a NUL: it stays.
+    assert_eq!(
+        serde_json::from_str::<Value>(meta).unwrap(),
+        json!({"x": "a\u{FFFD}b", "k\u{FFFD}": "\\u0000"})
+    );
+    assert_eq!(
+        rows[1][2],
+        Some(Cell::Json(r#"{"y":"\ufffd"}"#.into())),
+        "replaced on later rows too"
+    );
+    assert_eq!(rows[2][2], Some(Cell::Json("{}".into())));
+    assert_eq!(host.notices.len(), 1, "{:?}", host.notices);
+    let n = &host.notices[0];
+    assert!(
+        n.contains("users.first_name") && n.contains("user_1") && n.contains("U+FFFD"),
+        "{n}"
+    );
+}
+
+#[test]
+fn a_lone_surrogate_is_a_malformed_page_naming_object_and_path() {
+    let obj = find("jwt_templates").unwrap();
+    for body in [r#"[{"id":"\ud800"}]"#, r#"[{"id":"\udc00x"}]"#, r#"[{"id":"\ud800\u0041"}]"#] {
+        let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+        let mut host = fake(move |_| {
+            Ok(HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.to_string(),
+            })
+        });
+        let err = drain(&mut scan, &mut host).unwrap_err();
+        assert!(
+            err.contains("jwt_templates at /jwt_templates") && err.contains("lone surrogate"),
+            "{err}"
+        );
+    }
+    // A proper pair is fine.
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|_| ok(json!([{"id": "🚀"}])));
+    host.respond = Box::new(|_| {
+        Ok(HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: r#"[{"id":"\ud83d\ude80"}]"#.into(),
+        })
+    });
+    assert_eq!(drain(&mut scan, &mut host).unwrap(), vec!["🚀".to_string()]);
 }

@@ -155,7 +155,11 @@ impl Scan {
                 if let (Some(col), false) = (scrubbed, self.nul_noticed) {
                     self.nul_noticed = true;
                     let id = row_id(&self.page, start, end).unwrap_or_default();
-                    host.notice(&nul_notice(self.object.name, self.projection.name(col), &id));
+                    host.notice(&nul_notice(
+                        self.object.name,
+                        self.projection.name(col),
+                        &id,
+                    ));
                 }
                 // Rows out are counted when a page's last row goes out: the stats call
                 // runs SQL, which `end_scan` may not do.

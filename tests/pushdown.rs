@@ -408,18 +408,20 @@ fn join_with_required_qual_object() {
         vec![],
     );
     let mut joined = 0;
-    for u in first_texts(&users) {
-        q.set_quals(vec![QualSpec {
-            param: Some(1),
-            ..QualSpec::eq("user_id", s(&u))
-        }]);
-        q.begin_scan().unwrap();
+    for (i, u) in first_texts(&users).into_iter().enumerate() {
+        let quals = vec![QualSpec::eq("user_id", s(&u)).with_param(1)];
+        if i == 0 {
+            q.set_quals(quals);
+            q.begin_scan().unwrap();
+        } else {
+            q.rescan_with_quals(quals).unwrap();
+        }
         while let Some(r) = q.iter_scan().unwrap() {
             assert_eq!(text(&r[0]), Some(u.clone()));
             joined += 1;
         }
-        q.end_scan().unwrap();
     }
+    q.end_scan().unwrap();
     let want = ds
         .user_subscriptions
         .iter()

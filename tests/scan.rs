@@ -93,7 +93,7 @@ fn rescan_replays_without_new_requests() {
 #[test]
 fn param_change_begins_a_new_scan() {
     // A join passes the outer value as a param; when it changes the host calls
-    // end_scan + begin_scan with the new quals.
+    // end_scan + begin_scan with the new quals while the executor runs.
     let mock = mock(60);
     let ds = mock.dataset();
     let mut q = query(
@@ -103,15 +103,20 @@ fn param_change_begins_a_new_scan() {
         vec![],
     );
     let mut found = 0;
-    for user in ids(&ds.users).iter().take(9) {
-        q.set_quals(vec![QualSpec::eq("user_id", s(user))]);
-        q.begin_scan().unwrap();
+    for (i, user) in ids(&ds.users).iter().take(9).enumerate() {
+        let quals = vec![QualSpec::eq("user_id", s(user)).with_param(1)];
+        if i == 0 {
+            q.set_quals(quals);
+            q.begin_scan().unwrap();
+        } else {
+            q.rescan_with_quals(quals).unwrap();
+        }
         while let Some(r) = q.iter_scan().unwrap() {
             assert_eq!(text(&r[0]).as_deref(), Some(user.as_str()));
             found += 1;
         }
-        q.end_scan().unwrap();
     }
+    q.end_scan().unwrap();
     let want = ds
         .user_subscriptions
         .iter()

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-/// The budget from issue 4: 90 KB. docs/benchmarks.md says where the bytes go and what
-/// keeps them down (no_std, no core::fmt, loops over iterator chains, a compact catalog).
-/// Never raise it casually: every byte is compiled again for every query.
-const BUDGET_BYTES: u64 = 90_000;
+/// 120,000 bytes: issue 4's 90 KB for the 0.3.0 reader, plus room for what the open issues
+/// add (real-host fixes, more objects, writes), as the project set it. docs/benchmarks.md
+/// says where the bytes go and what keeps them down (no_std, no core::fmt, a compact
+/// catalog). Never raise it casually: every byte is compiled again for every query.
+const BUDGET_BYTES: u64 = 120_000;
 
 #[test]
 fn release_component_stays_within_its_size_budget() {

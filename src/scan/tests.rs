@@ -554,7 +554,11 @@ fn a_nul_character_is_replaced_with_one_notice_per_scan() {
 #[test]
 fn a_lone_surrogate_is_a_malformed_page_naming_object_and_path() {
     let obj = find("jwt_templates").unwrap();
-    for body in [r#"[{"id":"\ud800"}]"#, r#"[{"id":"\udc00x"}]"#, r#"[{"id":"\ud800\u0041"}]"#] {
+    for body in [
+        r#"[{"id":"\ud800"}]"#,
+        r#"[{"id":"\udc00x"}]"#,
+        r#"[{"id":"\ud800\u0041"}]"#,
+    ] {
         let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
         let mut host = fake(move |_| {
             Ok(HttpResponse {

@@ -5,3 +5,4 @@
 pub mod host;
 pub mod http;
 pub mod mock;
+pub mod pgcell;

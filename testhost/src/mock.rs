@@ -145,8 +145,9 @@ pub fn phone_id(i: usize) -> String {
 
 /// Format ms since the epoch as a `YYYY-MM-DD` date (UTC).
 pub fn ymd_from_ms(ms: i64) -> String {
-    let (y, m, d) = crate::host::civil_from_days(ms.div_euclid(DAY));
-    format!("{y:04}-{m:02}-{d:02}")
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// What the generator decided for user `i` (mirrors the module docs).
@@ -1934,7 +1935,10 @@ fn serve_connection(sh: &Shared, stream: TcpStream) {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(name))
     };
-    let reason = crate::host::canonical_reason(resp.status).unwrap_or("Status");
+    let reason = http02::StatusCode::from_u16(resp.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Status");
     let mut head = format!("HTTP/1.1 {} {reason}\r\n", resp.status);
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));

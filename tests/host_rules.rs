@@ -1,0 +1,198 @@
+//! Rules of the real Wrappers host that the test host enforces, checked against the
+//! component: executor phases (no SQL at executor end) and what Postgres refuses in a cell.
+
+mod common;
+use clerk_fdw_testhost::host::{Host, QualSpec, QuerySpec, TypeOid, NO_SNAPSHOT};
+use clerk_fdw_testhost::mock::{Dataset, MockClerk};
+use common::*;
+use serde_json::json;
+use std::path::Path;
+
+/// The 0.3.0 release (sha256 9ad37195…), which called `inc_stats` from `end_scan`: every
+/// `select` failed in a real Wrappers host with exactly this error.
+fn release_030() -> Host {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clerk_fdw-0.3.0.wasm");
+    Host::load(&path).expect("fixture loads")
+}
+
+fn spec(mock: &MockClerk, object: &str, columns: &[&str]) -> QuerySpec {
+    QuerySpec {
+        server_options: server_options(mock),
+        table_options: vec![("object".into(), object.into())],
+        columns: text_cols(columns),
+        ..QuerySpec::default()
+    }
+}
+
+#[test]
+fn a_stats_call_in_end_scan_fails_the_statement_as_in_the_real_host() {
+    let mock = mock(30);
+    let mut q = release_030()
+        .new_query(spec(&mock, "users", &["id"]))
+        .unwrap();
+    q.begin_scan().unwrap();
+    let mut rows = 0;
+    while q.iter_scan().unwrap().is_some() {
+        rows += 1;
+    }
+    assert_eq!(rows, 30, "rows come back; the statement fails after them");
+    assert_eq!(q.end_scan().unwrap_err(), NO_SNAPSHOT);
+}
+
+#[test]
+fn the_same_call_is_allowed_when_a_parameter_change_restarts_the_scan() {
+    // supabase-wrappers calls end_scan + begin_scan from inside the executor's run when a
+    // join's parameter changes; the snapshot is still there, so stats may be written.
+    let mock = mock(30);
+    let users = ids(&mock.dataset().users);
+    let mut q = release_030()
+        .new_query(QuerySpec {
+            quals: vec![QualSpec::eq("id", s(&users[0])).with_param(1)],
+            ..spec(&mock, "users", &["id"])
+        })
+        .unwrap();
+    q.begin_scan().unwrap();
+    assert!(q.iter_scan().unwrap().is_some());
+    q.rescan_with_quals(vec![QualSpec::eq("id", s(&users[1])).with_param(1)])
+        .unwrap();
+    let row = q.iter_scan().unwrap().unwrap();
+    assert_eq!(text(&row[0]).as_deref(), Some(users[1].as_str()));
+    assert_eq!(q.end_scan().unwrap_err(), NO_SNAPSHOT);
+}
+
+#[test]
+fn every_object_scans_to_the_end_with_no_sql_at_executor_end() {
+    let mock = mock(60);
+    let ds = mock.dataset();
+    let pinned = [
+        (
+            "billing_payment_attempts",
+            "statement_id",
+            ds.billing_statements[0]["id"].clone(),
+        ),
+        (
+            "user_billing_subscriptions",
+            "user_id",
+            json!(ids(&ds.users)[0]),
+        ),
+        (
+            "organization_billing_subscriptions",
+            "organization_id",
+            ds.organizations[0]["id"].clone(),
+        ),
+    ];
+    for object in clerk_fdw::catalog::OBJECTS.iter().map(|o| o.name) {
+        let quals = pinned
+            .iter()
+            .filter(|(name, _, _)| *name == object)
+            .map(|(_, col, v)| QualSpec::eq(col, s(v.as_str().unwrap())))
+            .collect();
+        let mut q = query(&mock, object, text_cols(&["id"]), quals);
+        let rows = q.scan_all().unwrap_or_else(|e| panic!("{object}: {e}"));
+        let st = q.stats();
+        // Rows out were counted while the executor ran, so none are lost.
+        assert_eq!(st.rows_out, rows.len() as i64, "{object}");
+    }
+}
+
+#[test]
+fn rows_out_are_counted_even_when_postgres_stops_at_a_limit() {
+    let mock = mock(1200);
+    let mut q = query(&mock, "users", text_cols(&["id"]), vec![]);
+    q.set_limit(Some((5, 0)));
+    q.begin_scan().unwrap();
+    for _ in 0..5 {
+        assert!(q.iter_scan().unwrap().is_some());
+    }
+    q.end_scan().unwrap();
+    assert_eq!(q.stats().rows_out, 5);
+}
+
+/// Users whose metadata and name hold U+0000, which end users can write from the browser.
+fn nul_mock() -> (MockClerk, String) {
+    let mut ds = Dataset::generate(40);
+    let id = ds.users[7]["id"].as_str().unwrap().to_string();
+    ds.users[7]["unsafe_metadata"] = json!({"x": "a\u{0}b", "k\u{0}": ["\u{0}"]});
+    ds.users[7]["first_name"] = json!("An\u{0}n");
+    ds.users[9]["unsafe_metadata"] = json!({"y": "\u{0}"});
+    (MockClerk::start(ds), id)
+}
+
+#[test]
+fn a_nul_in_clerk_data_gives_rows_with_u_fffd_and_one_notice() {
+    let (mock, id) = nul_mock();
+    let mut q = query(
+        &mock,
+        "users",
+        cols(&[
+            ("id", TypeOid::String),
+            ("first_name", TypeOid::String),
+            ("unsafe_metadata", TypeOid::Json),
+            ("attrs", TypeOid::Json),
+        ]),
+        vec![],
+    );
+    let rows = q.scan_all().expect("rows, not an error");
+    assert_eq!(rows.len(), 40);
+    let row = rows
+        .iter()
+        .find(|r| text(&r[0]).as_deref() == Some(id.as_str()))
+        .unwrap();
+    assert_eq!(text(&row[1]).as_deref(), Some("An\u{FFFD}n"));
+    assert_eq!(
+        json(&row[2]),
+        json!({"x": "a\u{FFFD}b", "k\u{FFFD}": ["\u{FFFD}"]})
+    );
+    assert_eq!(json(&row[3])["unsafe_metadata"], json(&row[2]));
+    // Every other user is untouched.
+    let others = rows
+        .iter()
+        .filter(|r| text(&r[0]).as_deref() != Some(id.as_str()));
+    for r in others {
+        let attrs = json(&r[3]);
+        let want = by_id(&mock.dataset().users, attrs["id"].as_str().unwrap());
+        if !want.to_string().contains("\\u0000") {
+            assert_eq!(&attrs, want);
+        }
+    }
+    // One notice for the scan, naming the object, column and id of the first such row.
+    let first = rows
+        .iter()
+        .map(|r| text(&r[0]).unwrap())
+        .find(|i| i == &id || i == &ids(&mock.dataset().users)[9])
+        .unwrap();
+    let notices: Vec<_> = q
+        .logs()
+        .into_iter()
+        .filter(|(l, _)| l == "notice")
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    let n = &notices[0].1;
+    assert!(
+        n.contains("users.unsafe_metadata") && n.contains(&first) && n.contains("U+FFFD"),
+        "{n}"
+    );
+}
+
+#[test]
+fn the_030_release_fails_on_the_same_data_as_the_real_host_did() {
+    let (mock, _) = nul_mock();
+    let mut q = release_030()
+        .new_query(QuerySpec {
+            columns: vec![("attrs".into(), TypeOid::Json)],
+            ..spec(&mock, "users", &[])
+        })
+        .unwrap();
+    q.begin_scan().unwrap();
+    let err = loop {
+        match q.iter_scan() {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("the whole table came back"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        err.starts_with("unsupported Unicode escape sequence"),
+        "{err}"
+    );
+}

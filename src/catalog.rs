@@ -89,20 +89,41 @@ pub enum Src {
     Attrs,
 }
 
-/// A column's type and where its value comes from.
+/// A declared column's type (for IMPORT FOREIGN SCHEMA) and where its value comes from.
 #[derive(Debug)]
-pub struct Spec {
+pub struct ColumnDef {
     pub ty: PgType,
     pub src: Src,
 }
 
-/// One column. The spec is a shared reference (all plain text columns point at one
-/// `Spec`), so a catalog entry is 12 bytes, not 40 with an inline `Src`: the ~250 entries
-/// are part of the component, whose size is per-query latency.
+/// One column an object declares. The definition is a shared reference (all plain text
+/// columns point at one `ColumnDef`), so an entry is 12 bytes, not 40 with an inline `Src`:
+/// the ~250 entries are part of the component, whose size is per-query latency.
 #[derive(Debug, Clone, Copy)]
-pub struct Col {
+pub struct Column {
     pub name: &'static str,
-    pub spec: &'static Spec,
+    pub def: &'static ColumnDef,
+}
+
+/// `column = x` answered by one `GET path` with x in place of `{}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup {
+    pub column: &'static str,
+    pub path: &'static str,
+}
+
+/// A query parameter sent as is.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    pub value: &'static str,
+}
+
+/// A parameter sent only when the query uses `column` (Clerk computes it on request).
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnParam {
+    pub column: &'static str,
+    pub param: Param,
 }
 
 #[derive(Debug)]
@@ -111,20 +132,31 @@ pub struct Object {
     pub aliases: &'static [&'static str],
     /// The instance-wide list; None when a route is required.
     pub list: Option<Endpoint>,
-    /// Single-object GETs: (column, path). `column = x` becomes `GET path` with x in place of
-    /// `{}` (404 → no row); the answer must still have `column = x`.
-    pub lookups: &'static [(&'static str, &'static str)],
+    /// Single-object GETs (404 → no row); the answer must still have `column = x`.
+    pub lookups: &'static [Lookup],
     /// Tried in order before the list; the first whose column is pinned wins.
     pub routes: &'static [Route],
-    /// Extra parameters sent when a column is referenced: (column, param, value).
-    pub column_params: &'static [(&'static str, &'static str, &'static str)],
+    /// Extra parameters sent when a column is referenced.
+    pub column_params: &'static [ColumnParam],
     /// Parameters always sent to the list endpoint.
-    pub list_params: &'static [(&'static str, &'static str)],
+    pub list_params: &'static [Param],
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
-    pub columns: &'static [Col],
+    pub columns: &'static [Column],
 }
 
 impl Object {
+    /// The defaults every entry starts from (`..Object::EMPTY`).
+    pub const EMPTY: Object = Object {
+        name: "",
+        aliases: &[],
+        list: None,
+        lookups: &[],
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        columns: &[],
+    };
+
     /// The route that must be used (objects with no instance-wide list).
     pub fn required_route(&self) -> Option<&'static Route> {
         if self.list.is_none() {
@@ -134,21 +166,21 @@ impl Object {
         }
     }
 
-    pub fn column(&self, name: &str) -> Option<&'static Col> {
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
         self.columns.iter().find(|c| c.name == name)
     }
 }
 
 /// A top-level field of the same name.
-const fn c(name: &'static str, ty: PgType) -> Col {
+const fn c(name: &'static str, ty: PgType) -> Column {
     macro_rules! field {
         ($($t:ident)*) => {
-            match ty { $($t => &Spec { ty: $t, src: Field },)* }
+            match ty { $($t => &ColumnDef { ty: $t, src: Field },)* }
         };
     }
-    Col {
+    Column {
         name,
-        spec: field!(Bool Char SmallInt Integer BigInt Real Double Numeric Text Date Timestamp
+        def: field!(Bool Char SmallInt Integer BigInt Real Double Numeric Text Date Timestamp
             Timestamptz Jsonb Uuid),
     }
 }
@@ -156,9 +188,9 @@ const fn c(name: &'static str, ty: PgType) -> Col {
 /// A derived column: `d!(name, type, source)`.
 macro_rules! d {
     ($name:expr, $ty:expr, $src:expr $(,)?) => {
-        Col {
+        Column {
             name: $name,
-            spec: &Spec { ty: $ty, src: $src },
+            def: &ColumnDef { ty: $ty, src: $src },
         }
     };
 }
@@ -211,6 +243,10 @@ const fn before(column: &'static str, param: &'static str) -> Filter {
     }
 }
 
+const fn lookup(column: &'static str, path: &'static str) -> Lookup {
+    Lookup { column, path }
+}
+
 const OFFSET: Paging = Paging::Offset { paginated: false };
 const PAGINATED: Paging = Paging::Offset { paginated: true };
 
@@ -245,7 +281,7 @@ const USER_FILTERS: &[Filter] = &[
     before("last_sign_in_at", "last_sign_in_at_before"),
 ];
 
-const SUBSCRIPTION_COLUMNS_TAIL: [Col; 11] = [
+const SUBSCRIPTION_COLUMNS_TAIL: [Column; 11] = [
     c("id", Text),
     c("status", Text),
     c("payer_id", Text),
@@ -259,7 +295,7 @@ const SUBSCRIPTION_COLUMNS_TAIL: [Col; 11] = [
     c("updated_at", Timestamptz),
 ];
 
-const fn subscription_columns(owner: &'static str) -> [Col; 12] {
+const fn subscription_columns(owner: &'static str) -> [Column; 12] {
     let t = SUBSCRIPTION_COLUMNS_TAIL;
     [
         d!(owner, Text, Src::RouteValue),
@@ -277,19 +313,14 @@ const fn subscription_columns(owner: &'static str) -> [Col; 12] {
     ]
 }
 
-const USER_SUBSCRIPTION_COLUMNS: [Col; 12] = subscription_columns("user_id");
-const ORG_SUBSCRIPTION_COLUMNS: [Col; 12] = subscription_columns("organization_id");
+const USER_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("user_id");
+const ORG_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("organization_id");
 
 pub static OBJECTS: &[Object] = &[
     // identifiers allowed to sign up
     Object {
         name: "allowlist_identifiers",
-        aliases: &[],
         list: list("/allowlist_identifiers", PAGINATED, &[]),
-        lookups: &[],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             c("identifier", Text),
@@ -299,16 +330,12 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // identifiers blocked from signing up
     Object {
         name: "blocklist_identifiers",
-        aliases: &[],
         list: list("/blocklist_identifiers", Paging::Unpaged, &[]),
-        lookups: &[],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             c("identifier", Text),
@@ -317,16 +344,12 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // the instance's primary and satellite domains
     Object {
         name: "domains",
-        aliases: &[],
         list: list("/domains", Paging::Unpaged, &[]),
-        lookups: &[],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -337,11 +360,11 @@ pub static OBJECTS: &[Object] = &[
             c("development_origin", Text),
             c("cname_targets", Jsonb),
         ],
+        ..Object::EMPTY
     },
     // application invitations (Clerk lists revoked ones only with status = 'revoked')
     Object {
         name: "invitations",
-        aliases: &[],
         list: list(
             "/invitations",
             PAGINATED,
@@ -351,10 +374,6 @@ pub static OBJECTS: &[Object] = &[
                 one("email_address", "query"),
             ],
         ),
-        lookups: &[],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             c("email_address", Text),
@@ -366,16 +385,13 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // JWT templates
     Object {
         name: "jwt_templates",
-        aliases: &[],
         list: list("/jwt_templates", PAGINATED, &[]),
-        lookups: &[("id", "/jwt_templates/{}")],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
+        lookups: &[lookup("id", "/jwt_templates/{}")],
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -387,20 +403,17 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // OAuth applications (Clerk as identity provider)
     Object {
         name: "oauth_applications",
-        aliases: &[],
         list: list(
             "/oauth_applications",
             OFFSET,
             &[one("client_id", "name_query")],
         ),
-        lookups: &[("id", "/oauth_applications/{}")],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
+        lookups: &[lookup("id", "/oauth_applications/{}")],
         columns: &[
             c("id", Text),
             c("instance_id", Text),
@@ -422,16 +435,20 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // organizations
     Object {
         name: "organizations",
-        aliases: &[],
         list: list("/organizations", OFFSET, &[values("id", "organization_id")]),
-        lookups: &[("id", "/organizations/{}"), ("slug", "/organizations/{}")],
-        routes: &[],
-        column_params: &[("members_count", "include_members_count", "true")],
-        list_params: &[],
+        lookups: &[lookup("id", "/organizations/{}"), lookup("slug", "/organizations/{}")],
+        column_params: &[ColumnParam {
+            column: "members_count",
+            param: Param {
+                name: "include_members_count",
+                value: "true",
+            },
+        }],
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -449,11 +466,11 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
             c("last_active_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // invitations to join an organization
     Object {
         name: "organization_invitations",
-        aliases: &[],
         list: list(
             "/organization_invitations",
             OFFSET,
@@ -462,7 +479,6 @@ pub static OBJECTS: &[Object] = &[
                 one("email_address", "query"),
             ],
         ),
-        lookups: &[],
         routes: &[Route {
             column: "organization_id",
             endpoint: Endpoint {
@@ -474,8 +490,6 @@ pub static OBJECTS: &[Object] = &[
                 ],
             },
         }],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             d!(
@@ -500,13 +514,12 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // who belongs to which organization, with what role
     Object {
         name: "organization_memberships",
-        aliases: &[],
         list: list("/organization_memberships", OFFSET, &[]),
-        lookups: &[],
         routes: &[
             Route {
                 column: "organization_id",
@@ -525,8 +538,6 @@ pub static OBJECTS: &[Object] = &[
                 },
             },
         ],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             d!(
@@ -545,36 +556,30 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // allowed redirect URLs
     Object {
         name: "redirect_urls",
-        aliases: &[],
         list: list("/redirect_urls", PAGINATED, &[]),
-        lookups: &[("id", "/redirect_urls/{}")],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
+        lookups: &[lookup("id", "/redirect_urls/{}")],
         columns: &[
             c("id", Text),
             c("url", Text),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // SAML connections (deprecated by Clerk in favour of enterprise connections)
     Object {
         name: "saml_connections",
-        aliases: &[],
         list: list(
             "/saml_connections",
             OFFSET,
             &[values("organization_id", "organization_id")],
         ),
-        lookups: &[("id", "/saml_connections/{}")],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
+        lookups: &[lookup("id", "/saml_connections/{}")],
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -597,16 +602,13 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // users, with their primary email address and phone number flattened
     Object {
         name: "users",
-        aliases: &[],
         list: list("/users", Paging::Cursor, USER_FILTERS),
-        lookups: &[("id", "/users/{}")],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
+        lookups: &[lookup("id", "/users/{}")],
         columns: &[
             c("id", Text),
             c("external_id", Text),
@@ -674,6 +676,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // billing plans (fees are Money objects; fee_amount is in cents)
     Object {
@@ -684,10 +687,6 @@ pub static OBJECTS: &[Object] = &[
             PAGINATED,
             &[one_of("for_payer_type", "payer_type", &["user", "org"])],
         ),
-        lookups: &[],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             c("id", Text),
             c("name", Text),
@@ -709,6 +708,7 @@ pub static OBJECTS: &[Object] = &[
             c("avatar_url", Text),
             c("product_id", Text),
         ],
+        ..Object::EMPTY
     },
     // subscription items of users and organizations, free plans included
     Object {
@@ -726,11 +726,11 @@ pub static OBJECTS: &[Object] = &[
                 one("plan_id", "plan_id"),
             ],
         ),
-        lookups: &[],
-        routes: &[],
-        column_params: &[],
         // Clerk hides free-plan items by default; a table should show every row.
-        list_params: &[("include_free", "true")],
+        list_params: &[Param {
+            name: "include_free",
+            value: "true",
+        }],
         columns: &[
             c("id", Text),
             c("status", Text),
@@ -759,16 +759,14 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // billing statements (timestamp is the creation time)
     Object {
         name: "billing_statements",
         aliases: &["billing/statements"],
         list: list("/billing/statements", PAGINATED, &[]),
-        lookups: &[("id", "/billing/statements/{}")],
-        routes: &[],
-        column_params: &[],
-        list_params: &[],
+        lookups: &[lookup("id", "/billing/statements/{}")],
         columns: &[
             c("id", Text),
             c("status", Text),
@@ -795,6 +793,7 @@ pub static OBJECTS: &[Object] = &[
             c("groups", Jsonb),
             c("instance_id", Text),
         ],
+        ..Object::EMPTY
     },
     // payment attempts of one billing statement
     Object {
@@ -804,7 +803,6 @@ pub static OBJECTS: &[Object] = &[
             "billing/payment_attempts",
         ],
         list: None,
-        lookups: &[],
         routes: &[Route {
             column: "statement_id",
             endpoint: Endpoint {
@@ -813,8 +811,6 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[],
             },
         }],
-        column_params: &[],
-        list_params: &[],
         columns: &[
             d!("statement_id", Text, Src::Any(&[Field, Src::RouteValue])),
             c("id", Text),
@@ -837,13 +833,13 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        ..Object::EMPTY
     },
     // a user's billing subscription
     Object {
         name: "user_billing_subscriptions",
         aliases: &["users/billing/subscription"],
         list: None,
-        lookups: &[],
         routes: &[Route {
             column: "user_id",
             endpoint: Endpoint {
@@ -852,16 +848,14 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[],
             },
         }],
-        column_params: &[],
-        list_params: &[],
         columns: &USER_SUBSCRIPTION_COLUMNS,
+        ..Object::EMPTY
     },
     // an organization's billing subscription
     Object {
         name: "organization_billing_subscriptions",
         aliases: &["organizations/billing/subscription"],
         list: None,
-        lookups: &[],
         routes: &[Route {
             column: "organization_id",
             endpoint: Endpoint {
@@ -870,9 +864,8 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[],
             },
         }],
-        column_params: &[],
-        list_params: &[],
         columns: &ORG_SUBSCRIPTION_COLUMNS,
+        ..Object::EMPTY
     },
 ];
 
@@ -960,9 +953,9 @@ mod tests {
                 );
                 assert!(r.endpoint.path.contains("{}"));
             }
-            for (col, path) in o.lookups {
+            for l in o.lookups {
                 assert!(
-                    o.column(col).is_some() && path.ends_with("/{}"),
+                    o.column(l.column).is_some() && l.path.ends_with("/{}"),
                     "{}",
                     o.name
                 );

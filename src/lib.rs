@@ -14,6 +14,7 @@ extern crate alloc;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod convert;
 pub mod errors;
 pub mod heap;
 pub mod json;
@@ -41,7 +42,7 @@ use bindings::supabase::wrappers::types::{
 use bindings::supabase::wrappers::{http, stats, time, utils};
 use config::Config;
 use core::cell::RefCell;
-use model::{Cell, ColumnSpec, HttpResponse, Limit, PgType, Qual, QualValue};
+use model::{Cell, QueryColumn, HttpResponse, Limit, PgType, Qual, QualValue};
 use prelude::*;
 use scan::Scan;
 use text::fill;
@@ -196,7 +197,7 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
     for c in ctx.get_columns() {
         let name = c.name();
         let ty = pg_type(&name, c.type_oid())?;
-        columns.push(ColumnSpec { name, ty });
+        columns.push(QueryColumn { name, ty });
     }
     let mut quals = Vec::new();
     for q in ctx.get_quals() {

@@ -126,7 +126,7 @@ pub struct Limit {
 
 /// A query column: its name and declared type.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ColumnSpec {
+pub struct QueryColumn {
     pub name: String,
     pub ty: PgType,
 }

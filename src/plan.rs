@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::catalog::{Endpoint, FilterKind, Object, Paging, Route};
+use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route};
 use crate::model::{Qual, QualValue};
 use crate::text::{fill, int, replace};
 
@@ -32,9 +32,9 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
     // Loops rather than iterator chains throughout: each `collect` adds its own copy of
     // Vec's extend code to the component, whose size is per-query latency.
     let mut column_params = Vec::new();
-    for (col, k, v) in object.column_params {
-        if referenced.contains(col) {
-            column_params.push(pair(k, v));
+    for cp in object.column_params {
+        if referenced.contains(&cp.column) {
+            column_params.push(pair(cp.param.name, cp.param.value));
         }
     }
 
@@ -47,7 +47,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         return Err(required_qual_error(object));
     };
 
-    for &(column, path) in object.lookups {
+    for &Lookup { column, path } in object.lookups {
         let Some(values) = eq_values(quals, column) else {
             continue;
         };
@@ -72,8 +72,8 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
     }
 
     let mut params = Vec::new();
-    for (k, v) in object.list_params {
-        params.push(pair(k, v));
+    for p in object.list_params {
+        params.push(pair(p.name, p.value));
     }
     params.append(&mut column_params);
     Ok(endpoint_fetches(

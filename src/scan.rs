@@ -7,7 +7,7 @@ use crate::catalog::{Object, Paging};
 use crate::client::{self, GetError};
 use crate::config::Config;
 use crate::json::{self, Val};
-use crate::model::{Cell, ColumnSpec, Host, Limit, Qual};
+use crate::model::{Cell, QueryColumn, Host, Limit, Qual};
 use crate::plan::{self, encode, Fetch};
 use crate::project::Projection;
 use crate::text::{fill, int};
@@ -96,7 +96,7 @@ pub struct Scan {
 impl Scan {
     pub fn new(
         object: &'static Object,
-        columns: &[ColumnSpec],
+        columns: &[QueryColumn],
         quals: &[Qual],
         limit: Option<Limit>,
     ) -> Result<Scan, String> {

@@ -41,7 +41,7 @@ pub fn create_table(o: &Object, server: &str) -> String {
             "  ",
             &ident(c.name),
             " ",
-            c.spec.ty.sql_name(),
+            c.def.ty.sql_name(),
             ",\n",
         ]));
     }

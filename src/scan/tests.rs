@@ -93,8 +93,8 @@ fn ids(n: std::ops::Range<u64>) -> Vec<Value> {
         .collect()
 }
 
-fn id_col() -> Vec<ColumnSpec> {
-    vec![ColumnSpec {
+fn id_col() -> Vec<QueryColumn> {
+    vec![QueryColumn {
         name: "id".into(),
         ty: PgType::Text,
     }]
@@ -433,11 +433,11 @@ fn overlapping_chunks_do_not_duplicate_rows() {
 fn required_route_values_fill_the_column() {
     let obj = find("user_billing_subscriptions").unwrap();
     let cols = vec![
-        ColumnSpec {
+        QueryColumn {
             name: "user_id".into(),
             ty: PgType::Text,
         },
-        ColumnSpec {
+        QueryColumn {
             name: "id".into(),
             ty: PgType::Text,
         },
@@ -498,15 +498,15 @@ fn rows_out_are_reported_when_each_page_is_used_up() {
 fn a_nul_character_is_replaced_with_one_notice_per_scan() {
     let obj = find("users").unwrap();
     let columns = vec![
-        ColumnSpec {
+        QueryColumn {
             name: "id".into(),
             ty: PgType::Text,
         },
-        ColumnSpec {
+        QueryColumn {
             name: "first_name".into(),
             ty: PgType::Text,
         },
-        ColumnSpec {
+        QueryColumn {
             name: "unsafe_metadata".into(),
             ty: PgType::Jsonb,
         },

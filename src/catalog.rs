@@ -441,7 +441,10 @@ pub static OBJECTS: &[Object] = &[
     Object {
         name: "organizations",
         list: list("/organizations", OFFSET, &[values("id", "organization_id")]),
-        lookups: &[lookup("id", "/organizations/{}"), lookup("slug", "/organizations/{}")],
+        lookups: &[
+            lookup("id", "/organizations/{}"),
+            lookup("slug", "/organizations/{}"),
+        ],
         column_params: &[ColumnParam {
             column: "members_count",
             param: Param {

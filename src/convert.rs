@@ -184,7 +184,6 @@ fn json_without_nul(s: &str) -> Option<String> {
     Some(o)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,7 +289,11 @@ mod tests {
             serde_json::from_str::<Value>(s).unwrap(),
             json!({"k\u{FFFD}": ["\u{FFFD}x"], "e": "\\u0000", "f": "\\\u{FFFD}"})
         );
-        for clean in [Cell::String("ab".into()), Cell::Json(r#"{"e":"\\u0000"}"#.into()), Cell::I64(0)] {
+        for clean in [
+            Cell::String("ab".into()),
+            Cell::Json(r#"{"e":"\\u0000"}"#.into()),
+            Cell::I64(0),
+        ] {
             let mut c = clean.clone();
             assert!(!scrub_nul(&mut c));
             assert_eq!(c, clean);

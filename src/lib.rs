@@ -15,13 +15,16 @@ pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod convert;
+pub mod dedupe;
 pub mod errors;
 pub mod heap;
 pub mod json;
 pub mod model;
+pub mod page;
 pub mod plan;
 mod prelude;
 pub mod project;
+pub mod replay;
 pub mod retry;
 #[cfg(target_arch = "wasm32")]
 mod rt;
@@ -29,6 +32,7 @@ pub mod scan;
 pub mod schema;
 pub mod text;
 pub mod timefmt;
+pub mod url;
 
 #[allow(warnings)]
 #[rustfmt::skip]
@@ -42,7 +46,7 @@ use bindings::supabase::wrappers::types::{
 use bindings::supabase::wrappers::{http, stats, time, utils};
 use config::Config;
 use core::cell::RefCell;
-use model::{Cell, QueryColumn, HttpResponse, Limit, PgType, Qual, QualValue};
+use model::{Cell, HttpResponse, Limit, PgType, Qual, QualValue, QueryColumn};
 use prelude::*;
 use scan::Scan;
 use text::fill;

@@ -6,6 +6,7 @@ use crate::prelude::*;
 use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route};
 use crate::model::{Qual, QualValue};
 use crate::text::{fill, int, replace};
+use crate::url::encode;
 
 /// One logical request sequence (a list endpoint to page through, or one object).
 #[derive(Debug, Clone, PartialEq)]
@@ -234,22 +235,6 @@ pub fn required_qual_error(object: &Object) -> String {
          join, give this table's {col} its own condition)",
         &[("obj", object.name), ("col", col)],
     )
-}
-
-/// Percent-encode everything but RFC 3986 unreserved characters, so `+`, `@`, `/`, `?`
-/// and non-ASCII survive as data in paths and query strings.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -508,12 +493,5 @@ mod tests {
         assert_eq!(p(&f[0]), vec![("include_members_count", "true")]);
         let f = plan(orgs, &[], &["id"]).unwrap();
         assert!(f[0].params.is_empty());
-    }
-
-    #[test]
-    fn encoding() {
-        assert_eq!(encode("a+b@x.co"), "a%2Bb%40x.co");
-        assert_eq!(encode("zoë /?&="), "zo%C3%AB%20%2F%3F%26%3D");
-        assert_eq!(encode("user_2x-Y.~"), "user_2x-Y.~");
     }
 }

@@ -2,6 +2,7 @@ use super::*;
 use crate::catalog::find;
 use crate::config;
 use crate::model::{HttpResponse, PgType, QualValue};
+use crate::replay::REPLAY_CAP_BYTES;
 use serde_json::{json, Value};
 
 type Responder = Box<dyn FnMut(&str) -> Result<HttpResponse, String>>;

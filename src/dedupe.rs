@@ -45,6 +45,7 @@ impl Seen {
     }
 
     /// A new fetch starts: its first page cannot repeat another fetch's last one.
+    #[inline]
     pub fn next_fetch(&mut self) {
         self.prev = IdSet::default();
     }
@@ -52,6 +53,7 @@ impl Seen {
     /// The rows of `body` to return: not seen before and, for a lookup, with
     /// `expect.0 = expect.1`. Also true when the page was non-empty and entirely a repeat of
     /// the previous page.
+    #[inline]
     pub fn filter(
         &mut self,
         body: &str,

@@ -83,6 +83,7 @@ pub enum Cursor {
 impl Cursor {
     /// The cursor after a page of `n` rows, when `requested` were asked for and `read` rows
     /// (these included) have been read. None when cursor paging has no id to continue from.
+    #[inline]
     pub fn next(
         paging: Paging,
         n: u64,

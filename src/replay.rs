@@ -30,6 +30,7 @@ impl Default for Replay {
 
 impl Replay {
     /// Keep a page just read from Clerk.
+    #[inline]
     pub fn keep(&mut self, fetch: usize, body: Rc<String>) {
         if let Some(pages) = &mut self.pages {
             self.bytes += body.len();
@@ -43,6 +44,7 @@ impl Replay {
 
     /// Start over: true when every page is here to replay; false when the buffer was over
     /// its cap (it starts empty again, and the caller must fetch from the start).
+    #[inline]
     pub fn restart(&mut self) -> bool {
         if self.pages.is_some() {
             self.pos = Some(0);
@@ -54,6 +56,7 @@ impl Replay {
     }
 
     /// The next page to replay, if replaying.
+    #[inline]
     pub fn next_page(&mut self) -> Option<(usize, Rc<String>)> {
         let pos = self.pos?;
         match self.pages.as_ref().and_then(|p| p.get(pos)) {

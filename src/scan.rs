@@ -177,6 +177,7 @@ impl Scan {
         }
     }
 
+    #[inline]
     fn parse(&self, fetch: usize, body: &str) -> Result<page::Page, String> {
         let f = at(&self.fetches, fetch);
         page::parse(self.object.name, &f.path, f.paging, body)
@@ -252,14 +253,16 @@ impl Scan {
         let live = &mut self.live;
         live.pages += 1;
         live.rows += n;
-        live.cursor = Cursor::next(live.paging, n, requested, live.rows, last_id, total)
-            .ok_or_else(|| {
-                fill(
+        live.cursor = match Cursor::next(live.paging, n, requested, live.rows, last_id, total) {
+            Some(c) => c,
+            None => {
+                return Err(fill(
                     "unexpected response from Clerk for {object} at {path}: a row has no \
                      id to page after",
                     &[("object", self.object.name), ("path", path)],
-                )
-            })?;
+                ))
+            }
+        };
         if live.cursor != Cursor::Done && live.pages >= MAX_PAGES {
             return Err(fill(
                 "stopped reading {object} at {path} after {pages} pages ({rows} rows): add \

@@ -35,9 +35,13 @@ impl HttpResponse {
 fn agent() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
     AGENT.get_or_init(|| {
+        // No connection reuse: the real host builds a new client for every request, and a
+        // pooled connection could outlive the mock server it was opened to.
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(IO_TIMEOUT))
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0)
             .build()
             .into()
     })

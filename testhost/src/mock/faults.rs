@@ -1,0 +1,99 @@
+//! Scripted failures and Clerk-style error bodies.
+
+use super::*;
+
+/// A scripted response for the next `times` requests whose path starts with `path_prefix`.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// Matched against the request path, e.g. `/v1/users`.
+    pub path_prefix: String,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// How many matching requests get this response.
+    pub times: usize,
+}
+
+impl Fault {
+    /// `status` with a Clerk-style error body.
+    pub fn status(path_prefix: &str, status: u16, times: usize) -> Fault {
+        Fault {
+            path_prefix: path_prefix.into(),
+            status,
+            headers: Vec::new(),
+            body: clerk_error_body("mock fault", "Injected failure", "internal_clerk_error"),
+            times,
+        }
+    }
+    /// 429 with `Retry-After: <retry_after>`.
+    pub fn rate_limited(path_prefix: &str, retry_after: &str, times: usize) -> Fault {
+        Fault {
+            path_prefix: path_prefix.into(),
+            status: 429,
+            headers: vec![("Retry-After".into(), retry_after.into())],
+            body: clerk_error_body(
+                "Too many requests",
+                "Too many requests, retry later",
+                "too_many_requests",
+            ),
+            times,
+        }
+    }
+    /// 200 with an arbitrary (e.g. malformed) body.
+    pub fn body(path_prefix: &str, status: u16, body: &str, times: usize) -> Fault {
+        Fault {
+            path_prefix: path_prefix.into(),
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+            times,
+        }
+    }
+}
+
+pub(crate) fn clerk_error_body(message: &str, long_message: &str, code: &str) -> String {
+    json!({
+        "errors": [{"message": message, "long_message": long_message, "code": code}],
+        "clerk_trace_id": "trace_mock",
+    })
+    .to_string()
+}
+
+pub(crate) fn clerk_param_error(param: &str, long_message: &str) -> Resp {
+    let body = json!({
+        "errors": [{
+            "message": "is invalid",
+            "long_message": long_message,
+            "code": "form_param_value_invalid",
+            "meta": {"param_name": param},
+        }],
+        "clerk_trace_id": "trace_mock",
+    })
+    .to_string();
+    Resp::json(422, body)
+}
+
+pub(crate) fn take_fault(sh: &Shared, path: &str) -> Option<Resp> {
+    let mut faults = sh.faults.lock().unwrap();
+    let idx = faults
+        .iter()
+        .position(|f| f.times > 0 && path.starts_with(&f.path_prefix))?;
+    let f = &mut faults[idx];
+    f.times -= 1;
+    let mut headers = f.headers.clone();
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push(("Content-Type".into(), "application/json".into()));
+    }
+    let resp = Resp {
+        status: f.status,
+        headers,
+        body: f.body.clone(),
+    };
+    if f.times == 0 {
+        faults.remove(idx);
+    }
+    Some(resp)
+}

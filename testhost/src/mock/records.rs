@@ -1,0 +1,724 @@
+//! The generator's building blocks: constants, names, and one record of each kind (a user,
+//! a plan, a subscription, ...). [`Dataset::generate`](super::Dataset::generate) puts them
+//! together.
+
+use super::*;
+
+/// The API key [`MockClerk::start`] accepts.
+pub const DEFAULT_API_KEY: &str = "sk_test_mock";
+/// Routes under `/v1/billing` and the two subscription routes need at least this API version.
+pub const MIN_BILLING_API_VERSION: &str = "2025-11-10";
+/// First timestamp used by the generator (2023-11-14T22:13:20Z).
+pub const BASE_TIME_MS: i64 = 1_700_000_000_000;
+/// `instance_id` of every generated object.
+pub const INSTANCE_ID: &str = "ins_000000000000000000000000001";
+/// Spacing of user `created_at` values.
+pub const USER_CREATED_STEP_MS: i64 = 600_000;
+
+pub(crate) const HOUR: i64 = 3_600_000;
+pub(crate) const DAY: i64 = 86_400_000;
+pub(crate) const MAX_LIMIT: i64 = 500;
+pub(crate) const MAX_ARRAY_VALUES: usize = 100;
+
+/// `(display name, ascii slug)` of generated users' first names.
+pub const FIRST_NAMES: [(&str, &str); 16] = [
+    ("Ann", "ann"),
+    ("Bob", "bob"),
+    ("Zoë", "zoe"),
+    ("Łukasz", "lukasz"),
+    ("李雷", "lilei"),
+    ("Ünïcødé 🚀", "unicode"),
+    ("D'Arcy", "darcy"),
+    ("Quote \"Q\"", "quoteq"),
+    ("Back\\slash", "backslash"),
+    ("Émile", "emile"),
+    ("Søren", "soren"),
+    ("José", "jose"),
+    ("María", "maria"),
+    ("Aiko", "aiko"),
+    ("Ахмед", "akhmed"),
+    ("Olivia", "olivia"),
+];
+
+/// `(display name, ascii slug)` of generated users' last names.
+pub const LAST_NAMES: [(&str, &str); 13] = [
+    ("O'Brien", "obrien"),
+    ("Smith", "smith"),
+    ("Müller", "muller"),
+    ("Nowak", "nowak"),
+    ("韩梅梅", "hanmeimei"),
+    ("García", "garcia"),
+    ("Dubois", "dubois"),
+    ("\"Ace\" Ventura", "aceventura"),
+    ("Tanaka", "tanaka"),
+    ("Ng", "ng"),
+    ("Back\\Slash", "backslash"),
+    ("Johansson", "johansson"),
+    ("Ñúñez", "nunez"),
+];
+
+/// `(name, slug)` of the first organizations; later ones append their index.
+pub const ORG_NAMES: [(&str, &str); 10] = [
+    ("Acme Corp", "acme-corp"),
+    ("Zürich Ünïon", "zurich-union"),
+    ("O'Reilly \"Media\"", "oreilly-media"),
+    ("東京 Labs", "tokyo-labs"),
+    ("Back\\slash Ltd", "backslash-ltd"),
+    ("Globex", "globex"),
+    ("Initech", "initech"),
+    ("Umbrella 🚀", "umbrella"),
+    ("Stark Industries", "stark-industries"),
+    ("Wayne Enterprises", "wayne-enterprises"),
+];
+
+/// Clerk-like id: `<prefix>_<i zero-padded to 27 digits>`.
+pub fn mock_id(prefix: &str, i: usize) -> String {
+    format!("{prefix}_{i:027}")
+}
+
+/// Id of the phone number of user `i` (only users with `i % 5 == 2` have one).
+pub fn phone_id(i: usize) -> String {
+    format!("idn_p{i:026}")
+}
+
+/// Format ms since the epoch as a `YYYY-MM-DD` date (UTC).
+pub fn ymd_from_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// What the generator decided for user `i` (mirrors the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserTraits {
+    pub banned: bool,
+    /// 0, 1 or 2.
+    pub email_count: usize,
+    /// With two emails the primary is the second element.
+    pub primary_email_is_second: bool,
+    pub plus_email: bool,
+    pub has_phone: bool,
+    pub has_names: bool,
+    pub has_username: bool,
+    pub has_external_id: bool,
+    /// 0 = key absent, 1 = null, 2 = string.
+    pub locale_kind: u8,
+    pub has_private_metadata: bool,
+    pub last_active_at_null: bool,
+    pub last_sign_in_at_null: bool,
+    pub has_external_account: bool,
+    pub has_subscription: bool,
+    /// Only meaningful with `has_subscription`.
+    pub subscription_is_free: bool,
+}
+
+impl UserTraits {
+    pub fn of(i: usize) -> UserTraits {
+        let email_count = if i % 10 == 9 {
+            0
+        } else if i % 4 == 1 {
+            2
+        } else {
+            1
+        };
+        UserTraits {
+            banned: i % 7 == 0,
+            email_count,
+            primary_email_is_second: email_count == 2,
+            plus_email: email_count > 0 && i % 8 == 3,
+            has_phone: i % 5 == 2,
+            has_names: i % 13 != 12,
+            has_username: i % 3 != 0,
+            has_external_id: i % 2 == 1,
+            locale_kind: (i % 3) as u8,
+            has_private_metadata: i % 5 != 4,
+            last_active_at_null: i % 6 == 5,
+            last_sign_in_at_null: i % 4 == 3,
+            has_external_account: i % 5 == 1,
+            has_subscription: i % 3 == 0,
+            subscription_is_free: (i / 3) % 2 == 0,
+        }
+    }
+}
+
+/// `created_at` of generated user `i`.
+pub fn user_created_at(i: usize) -> i64 {
+    BASE_TIME_MS + i as i64 * USER_CREATED_STEP_MS + ((i * 7919) % 1000) as i64
+}
+
+/// Number of organizations `Dataset::generate(n_users)` creates.
+pub fn org_count(n_users: usize) -> usize {
+    (n_users / 20).clamp(3, 400)
+}
+
+/// Fixed-seed linear congruential generator (Knuth's MMIX constants). Each generated entity
+/// gets its own stream ([`Lcg::for_index`]) so generation can run in parallel and still be
+/// deterministic.
+pub(crate) struct Lcg(u64);
+
+pub(crate) const SEED: u64 = 0x00C1_E4C0_FFEE_2024;
+
+impl Lcg {
+    pub(crate) fn for_index(i: usize) -> Lcg {
+        let mut r = Lcg(SEED ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        r.next();
+        r.next();
+        r
+    }
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+pub(crate) fn money(amount: i64) -> Value {
+    json!({
+        "amount": amount,
+        "amount_formatted": format!("${}.{:02}", amount / 100, amount % 100),
+        "currency": "USD",
+        "currency_symbol": "$",
+    })
+}
+
+pub(crate) fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("obj() takes an object literal"),
+    }
+}
+
+/// Rebuild every map bottom-up with `collect()`, which bulk-builds dense B-tree nodes
+/// (one-at-a-time inserts, as `json!` does, leave nodes about half full). This cuts the
+/// memory of a 100k-user dataset considerably.
+pub(crate) fn compact(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, compact(v))).collect()),
+        Value::Array(a) => Value::Array(a.into_iter().map(compact).collect()),
+        other => other,
+    }
+}
+
+pub(crate) fn get_path<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(*p)?;
+    }
+    Some(cur)
+}
+
+pub(crate) fn get_str<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+pub(crate) fn get_i64(v: &Value, key: &str) -> Option<i64> {
+    v.get(key).and_then(Value::as_i64)
+}
+
+pub(crate) fn email_verification(created_at: i64) -> Value {
+    json!({
+        "object": "verification_otp",
+        "status": "verified",
+        "strategy": "email_code",
+        "attempts": 1,
+        "expire_at": created_at + 600_000,
+    })
+}
+
+pub(crate) fn make_email(id: String, address: String, created_at: i64) -> Value {
+    json!({
+        "id": id,
+        "object": "email_address",
+        "email_address": address,
+        "reserved": false,
+        "verification": email_verification(created_at),
+        "linked_to": [],
+        "matches_sso_connection": false,
+        "created_at": created_at,
+        "updated_at": created_at,
+    })
+}
+
+pub(crate) fn make_user(i: usize) -> Value {
+    let rng = &mut Lcg::for_index(i);
+    let t = UserTraits::of(i);
+    let id = mock_id("user", i);
+    let created_at = user_created_at(i);
+    let updated_at = created_at + (i % 50) as i64 * HOUR + 1_000;
+    let (first, first_slug) = FIRST_NAMES[i % FIRST_NAMES.len()];
+    let (last, last_slug) = LAST_NAMES[i % LAST_NAMES.len()];
+    let local = if t.has_names {
+        format!("{first_slug}.{last_slug}{i}")
+    } else {
+        format!("user{i}")
+    };
+    let local = if t.plus_email {
+        format!("{local}+tag")
+    } else {
+        local
+    };
+
+    let mut emails = Vec::new();
+    let mut primary_email_id = Value::Null;
+    if t.email_count >= 1 {
+        let primary_id = mock_id("idn", 2 * i);
+        let primary = make_email(
+            primary_id.clone(),
+            format!("{local}@example.com"),
+            created_at,
+        );
+        if t.email_count == 2 {
+            let second = make_email(
+                mock_id("idn", 2 * i + 1),
+                format!("{local}@example.org"),
+                created_at + 5_000,
+            );
+            emails.push(second);
+        }
+        emails.push(primary);
+        primary_email_id = Value::String(primary_id);
+    }
+
+    let mut phones = Vec::new();
+    let mut primary_phone_id = Value::Null;
+    if t.has_phone {
+        let pid = phone_id(i);
+        phones.push(json!({
+            "id": pid,
+            "object": "phone_number",
+            "phone_number": format!("+1555{:07}", i % 10_000_000),
+            "reserved_for_second_factor": false,
+            "default_second_factor": false,
+            "reserved": false,
+            "verification": {
+                "object": "verification_otp",
+                "status": "verified",
+                "strategy": "phone_code",
+                "attempts": 1,
+                "expire_at": created_at + 600_000,
+            },
+            "linked_to": [],
+            "backup_codes": null,
+            "created_at": created_at,
+            "updated_at": created_at,
+        }));
+        primary_phone_id = Value::String(pid);
+    }
+
+    let two_factor = i % 9 == 0;
+    let last_active_at = if t.last_active_at_null {
+        Value::Null
+    } else {
+        let raw = created_at + (i % 30) as i64 * DAY + rng.below(DAY as u64) as i64;
+        json!(raw - raw.rem_euclid(DAY))
+    };
+    let last_sign_in_at = if t.last_sign_in_at_null {
+        Value::Null
+    } else {
+        json!(created_at + (i % 20) as i64 * HOUR + rng.below(HOUR as u64) as i64)
+    };
+
+    let image_url = format!("https://img.clerk.com/mock/{id}.png");
+    let mut u = obj(json!({
+        "id": id,
+        "object": "user",
+        "external_id": if t.has_external_id { json!(format!("ext-{i}")) } else { Value::Null },
+        "primary_email_address_id": primary_email_id,
+        "primary_phone_number_id": primary_phone_id,
+        "primary_web3_wallet_id": null,
+        "username": if t.has_username { json!(format!("user{i}")) } else { Value::Null },
+        "first_name": if t.has_names { json!(first) } else { Value::Null },
+        "last_name": if t.has_names { json!(last) } else { Value::Null },
+        "profile_image_url": image_url,
+        "image_url": image_url,
+        "has_image": i % 2 == 0,
+        "public_metadata": if i % 4 == 0 {
+            json!({})
+        } else {
+            json!({
+                "plan": (["free", "pro", "team"][i % 3]),
+                "profile": {"tier": i % 3, "tags": ["alpha", "β"], "city": "Zürich", "zip": null},
+            })
+        },
+        "unsafe_metadata": if i % 6 == 0 { json!({"theme": "dark"}) } else { json!({}) },
+        "email_addresses": emails,
+        "phone_numbers": phones,
+        "web3_wallets": [],
+        "passkeys": [],
+        "password_enabled": i % 3 != 2,
+        "two_factor_enabled": two_factor,
+        "totp_enabled": two_factor,
+        "backup_code_enabled": two_factor,
+        "mfa_enabled_at": if two_factor { json!(created_at + DAY) } else { Value::Null },
+        "mfa_disabled_at": null,
+        "password_last_updated_at": if i % 3 != 2 { json!(created_at) } else { Value::Null },
+        "external_accounts": [],
+        "saml_accounts": [],
+        "enterprise_accounts": [],
+        "last_sign_in_at": last_sign_in_at,
+        "banned": t.banned,
+        "locked": false,
+        "lockout_expires_in_seconds": null,
+        "verification_attempts_remaining": 100,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "delete_self_enabled": true,
+        "create_organization_enabled": true,
+        "create_organizations_limit": null,
+        "last_active_at": last_active_at,
+        "legal_accepted_at": if i % 2 == 0 { json!(created_at) } else { Value::Null },
+    }));
+    match t.locale_kind {
+        0 => {}
+        1 => {
+            u.insert("locale".into(), Value::Null);
+        }
+        _ => {
+            let l = ["en-US", "fr-FR", "de-DE", "ja-JP"][(i / 3) % 4];
+            u.insert("locale".into(), json!(l));
+        }
+    }
+    if t.has_private_metadata {
+        u.insert(
+            "private_metadata".into(),
+            if i % 10 == 0 {
+                json!({"internal_id": i, "crm": {"account": format!("acct-{i:05}"), "score": (i * 37) % 100}})
+            } else {
+                json!({"internal_id": i})
+            },
+        );
+    }
+    if t.has_external_account {
+        u.insert(
+            "external_accounts".into(),
+            json!([{
+                "object": "google_account",
+                "id": mock_id("eac", i),
+                "provider": "oauth_google",
+                "identification_id": mock_id("idn", 2 * i),
+                "provider_user_id": format!("{}", 100_000_000_000u64 + i as u64),
+                "approved_scopes": "email openid profile",
+                "email_address": format!("{local}@example.com"),
+                "email_address_verified": true,
+                "first_name": first,
+                "last_name": last,
+                "image_url": null,
+                "username": null,
+                "phone_number": null,
+                "public_metadata": {},
+                "label": null,
+                "created_at": created_at,
+                "updated_at": created_at,
+                "verification": null,
+            }]),
+        );
+    }
+    Value::Object(u)
+}
+
+/// `identifier` Clerk shows for a user: primary email, else phone, else username.
+pub(crate) fn user_identifier(u: &Value) -> Value {
+    let primary = get_str(u, "primary_email_address_id");
+    if let Some(pid) = primary {
+        if let Some(e) = u["email_addresses"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| get_str(e, "id") == Some(pid)))
+        {
+            return e["email_address"].clone();
+        }
+    }
+    if let Some(p) = u["phone_numbers"].as_array().and_then(|a| a.first()) {
+        return p["phone_number"].clone();
+    }
+    u.get("username").cloned().unwrap_or(Value::Null)
+}
+
+pub(crate) fn public_user_data(u: &Value) -> Value {
+    json!({
+        "user_id": u["id"],
+        "first_name": u["first_name"],
+        "last_name": u["last_name"],
+        "profile_image_url": u["image_url"],
+        "image_url": u["image_url"],
+        "has_image": u["has_image"],
+        "identifier": user_identifier(u),
+        "username": u["username"],
+        "banned": u["banned"],
+    })
+}
+
+pub(crate) fn payer_for_user(u: &Value, payer_id: &str) -> Value {
+    let email = user_identifier(u);
+    json!({
+        "object": "commerce_payer",
+        "id": payer_id,
+        "instance_id": INSTANCE_ID,
+        "user_id": u["id"],
+        "first_name": u["first_name"],
+        "last_name": u["last_name"],
+        "email": if email.as_str().is_some_and(|e| e.contains('@')) { email } else { Value::Null },
+        "organization_id": null,
+        "organization_name": null,
+        "image_url": u["image_url"],
+        "created_at": u["created_at"],
+        "updated_at": u["updated_at"],
+    })
+}
+
+pub(crate) fn payer_for_org(o: &Value, payer_id: &str) -> Value {
+    json!({
+        "object": "commerce_payer",
+        "id": payer_id,
+        "instance_id": INSTANCE_ID,
+        "user_id": null,
+        "first_name": null,
+        "last_name": null,
+        "email": null,
+        "organization_id": o["id"],
+        "organization_name": o["name"],
+        "image_url": o.get("image_url").cloned().unwrap_or_else(|| json!("https://img.clerk.com/mock/default-org.png")),
+        "created_at": o["created_at"],
+        "updated_at": o["updated_at"],
+    })
+}
+
+pub(crate) fn payment_method(payer_id: &str, n: usize, created_at: i64) -> Value {
+    json!({
+        "object": "commerce_payment_method",
+        "id": mock_id("cpm", n),
+        "payer_id": payer_id,
+        "payment_type": "card",
+        "is_default": true,
+        "gateway": "stripe",
+        "gateway_external_id": format!("pm_mock{n:08}"),
+        "gateway_external_account_id": null,
+        "last4": format!("{:04}", 4242 + n % 100),
+        "status": "active",
+        "wallet_type": null,
+        "card_type": "visa",
+        "expiry_year": 2030,
+        "expiry_month": 1 + (n % 12),
+        "created_at": created_at,
+        "updated_at": created_at,
+        "is_removable": true,
+    })
+}
+
+pub(crate) fn make_plans() -> Vec<Value> {
+    let features = |names: &[&str], base: usize| -> Value {
+        Value::Array(
+            names
+                .iter()
+                .enumerate()
+                .map(|(j, n)| {
+                    json!({
+                        "object": "feature",
+                        "id": mock_id("feat", base + j),
+                        "name": n,
+                        "description": null,
+                        "slug": n.to_lowercase().replace(' ', "_"),
+                        "avatar_url": null,
+                    })
+                })
+                .collect(),
+        )
+    };
+    let plan = |k: usize,
+                name: &str,
+                slug: &str,
+                payer: &str,
+                fee: Option<(i64, i64, i64)>,
+                feats: Value| {
+        let (fee_v, annual_monthly, annual) = match fee {
+            Some((f, am, a)) => (money(f), money(am), money(a)),
+            None => (Value::Null, Value::Null, Value::Null),
+        };
+        let free = fee.is_some_and(|f| f.0 == 0);
+        json!({
+            "object": "commerce_plan",
+            "id": mock_id("cplan", k),
+            "name": name,
+            "fee": fee_v,
+            "annual_monthly_fee": annual_monthly,
+            "annual_fee": annual,
+            "description": if free { Value::Null } else { json!(format!("The {name} plan — \"all\" features")) },
+            "product_id": mock_id("cprod", k / 2),
+            "is_default": free,
+            "is_recurring": true,
+            "publicly_visible": fee.is_some(),
+            "has_base_fee": fee.is_some_and(|f| f.0 > 0),
+            "for_payer_type": payer,
+            "slug": slug,
+            "avatar_url": null,
+            "features": feats,
+            "free_trial_enabled": k == 1,
+            "free_trial_days": if k == 1 { json!(14) } else { Value::Null },
+        })
+    };
+    vec![
+        plan(
+            0,
+            "Free",
+            "free_user",
+            "user",
+            Some((0, 0, 0)),
+            features(&["Basic"], 0),
+        ),
+        plan(
+            1,
+            "Pro",
+            "pro",
+            "user",
+            Some((2_000, 1_667, 20_000)),
+            features(&["Basic", "Priority Support"], 1),
+        ),
+        plan(
+            2,
+            "Team",
+            "team",
+            "org",
+            Some((9_900, 8_250, 99_000)),
+            features(&["Basic", "SSO", "Audit Log"], 3),
+        ),
+        plan(
+            3,
+            "Enterprise",
+            "enterprise",
+            "org",
+            None,
+            features(&["Everything"], 6),
+        ),
+    ]
+}
+
+pub(crate) fn item_status(s: usize) -> &'static str {
+    match s % 10 {
+        7 => "past_due",
+        8 => "ended",
+        9 => "upcoming",
+        _ => "active",
+    }
+}
+
+/// One subscription with one item; returns (subscription, item).
+pub(crate) fn make_subscription(
+    s: usize,
+    plan: &Value,
+    payer: &Value,
+    payer_id: &str,
+    created_at: i64,
+) -> (Value, Value) {
+    let status = item_status(s);
+    let annual = s % 3 == 0 && !plan["fee"].is_null();
+    let period_start = created_at;
+    let period_end = if annual {
+        created_at + 365 * DAY
+    } else {
+        created_at + 30 * DAY
+    };
+    let fee = if annual {
+        plan["annual_fee"].clone()
+    } else {
+        plan["fee"].clone()
+    };
+    let fee_amount = fee.get("amount").and_then(Value::as_i64).unwrap_or(0);
+    // The nested plan leaves out its (optional) `features` to keep big datasets small.
+    let mut plan = plan.clone();
+    if let Some(p) = plan.as_object_mut() {
+        p.remove("features");
+    }
+    let mut item = obj(json!({
+        "object": "commerce_subscription_item",
+        "id": mock_id("csubi", s),
+        "instance_id": INSTANCE_ID,
+        "status": status,
+        "plan_id": plan["id"],
+        "price_id": mock_id("cprice", s % 7),
+        "plan": plan,
+        "plan_period": if annual { "annual" } else { "month" },
+        "lifetime_paid": money(if status == "upcoming" { 0 } else { fee_amount * (1 + (s % 4) as i64) }),
+        "next_payment": if status == "active" && fee_amount > 0 {
+            json!({"amount": money(fee_amount), "date": period_end})
+        } else {
+            Value::Null
+        },
+        "payer_id": payer_id,
+        "payer": payer,
+        "is_free_trial": s % 11 == 5,
+        "period_start": period_start,
+        "period_end": if status == "ended" { Value::Null } else { json!(period_end) },
+        "canceled_at": if status == "ended" { json!(created_at + 10 * DAY) } else { Value::Null },
+        "past_due_at": if status == "past_due" { json!(period_end) } else { Value::Null },
+        "ended_at": if status == "ended" { json!(created_at + 20 * DAY) } else { Value::Null },
+        "created_at": created_at,
+        "updated_at": created_at + HOUR,
+    }));
+    if s % 4 == 0 {
+        item.insert("proration_date".into(), json!(ymd_from_ms(period_start)));
+    }
+    // Inside the subscription the item omits the optional nested `payer` and `plan` (the
+    // subscription names its payer; `plan_id` stays) to keep 100k-user datasets small.
+    let mut sub_item = item.clone();
+    sub_item.remove("payer");
+    sub_item.remove("plan");
+    let item = Value::Object(item);
+    let sub_status = match status {
+        "past_due" => "past_due",
+        "ended" => "ended",
+        _ => "active",
+    };
+    let mut sub = obj(json!({
+        "object": "commerce_subscription",
+        "id": mock_id("csub", s),
+        "instance_id": INSTANCE_ID,
+        "status": sub_status,
+        "payer_id": payer_id,
+        "created_at": created_at,
+        "updated_at": created_at + HOUR,
+        "active_at": if status == "upcoming" { Value::Null } else { json!(created_at) },
+        "past_due_at": if status == "past_due" { json!(period_end) } else { Value::Null },
+        "subscription_items": [Value::Object(sub_item)],
+        "eligible_for_free_trial": false,
+    }));
+    if sub_status == "active" && fee_amount > 0 {
+        sub.insert(
+            "next_payment".into(),
+            json!({"date": period_end, "amount": money(fee_amount)}),
+        );
+    }
+    (Value::Object(sub), item)
+}
+
+/// `(0..n).map(f)`, computed on a few threads for large `n`; same result as sequential.
+pub(crate) fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map(|t| t.get())
+        .unwrap_or(1)
+        .min(8);
+    if n < 4_096 || threads < 2 {
+        return (0..n).map(f).collect();
+    }
+    let chunk = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (t * chunk..((t + 1) * chunk).min(n))
+                        .map(f)
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for h in handles {
+            out.extend(h.join().expect("dataset generator thread panicked"));
+        }
+        out
+    })
+}

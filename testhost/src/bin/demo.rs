@@ -1,15 +1,23 @@
-//! Demo: load the release component in the native host and run typical queries against the
-//! bundled mock Clerk server, printing the rows and the API calls each one cost.
+//! Demo: load the release component in the native host and run typical queries, printing
+//! the rows and the API calls each one cost.
 //!
 //! Usage: demo [N_USERS]   (default 1200)
+//!
+//! With `CLERK_SECRET_KEY` set, the queries go to the real Clerk API (`CLERK_API_URL`, default
+//! `https://api.clerk.com/v1`): read-only queries on your own instance; the key is never
+//! printed. Without it, they go to the bundled mock Clerk API with N_USERS users.
 
 use clerk_fdw_testhost::host::{Cell, Host, ImportListType, QualSpec, QuerySpec, TypeOid};
 use clerk_fdw_testhost::mock::{ymd_from_ms, Dataset, MockClerk};
 use std::time::Instant;
 
+/// Rows as the host hands them to Postgres.
+type Rows = Vec<Vec<Option<Cell>>>;
+
 struct Demo {
     host: Host,
-    mock: MockClerk,
+    /// `api_key` and `api_url`.
+    server_options: Vec<(String, String)>,
 }
 
 impl Demo {
@@ -20,47 +28,24 @@ impl Demo {
         columns: &[(&str, TypeOid)],
         quals: Vec<QualSpec>,
         limit: Option<i64>,
-    ) {
+    ) -> Rows {
         println!("\nclerk=> {sql}");
-        self.mock.clear_requests();
-        let started = Instant::now();
-        let spec = QuerySpec {
-            server_options: vec![
-                ("api_key".into(), "sk_test_mock".into()),
-                ("api_url".into(), self.mock.base_url()),
-            ],
-            table_options: vec![("object".into(), object.into())],
-            columns: columns
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.clone()))
-                .collect(),
-            quals,
-            limit: limit.map(|l| (l, 0)),
-            ..QuerySpec::default()
-        };
-        let result = self
-            .host
-            .new_query(spec)
-            .map_err(|e| format!("{e:#}"))
-            .and_then(|mut q| {
-                q.begin_scan()?;
-                let mut rows = vec![];
-                while let Some(r) = q.iter_scan()? {
-                    rows.push(r);
-                    // Postgres stops pulling rows once LIMIT is satisfied.
-                    if limit.is_some_and(|l| rows.len() as i64 >= l) {
-                        break;
-                    }
-                }
-                q.end_scan()?;
-                Ok(rows)
-            });
+        let (result, cost) = self.query(object, columns, quals, limit);
+        let rows = self.show(result, columns);
+        println!("{cost}");
+        rows
+    }
+
+    fn show(&self, result: Result<Rows, String>, columns: &[(&str, TypeOid)]) -> Rows {
         match result {
-            Err(e) => println!("ERROR:  guest fdw error: {e}"),
+            Err(e) => {
+                println!("ERROR:  guest fdw error: {e}");
+                vec![]
+            }
             Ok(rows) => {
                 if columns.is_empty() {
                     println!(" count\n {}\n(1 row)", rows.len());
-                    return self.footer(started);
+                    return rows;
                 }
                 let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
                 println!(" {}", names.join(" | "));
@@ -72,20 +57,66 @@ impl Demo {
                     println!(" … {} more", rows.len() - 8);
                 }
                 println!("({} rows)", rows.len());
+                rows
             }
         }
-        self.footer(started);
     }
 
-    fn footer(&self, started: Instant) {
-        let reqs = self.mock.requests();
-        let paths: Vec<String> = reqs.iter().map(|r| r.path.clone()).collect();
-        println!(
+    /// Run one scan as Postgres would: its rows, and a line saying what API calls it cost.
+    fn query(
+        &self,
+        object: &str,
+        columns: &[(&str, TypeOid)],
+        quals: Vec<QualSpec>,
+        limit: Option<i64>,
+    ) -> (Result<Rows, String>, String) {
+        let started = Instant::now();
+        let spec = QuerySpec {
+            server_options: self.server_options.clone(),
+            table_options: vec![("object".into(), object.into())],
+            columns: columns
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.clone()))
+                .collect(),
+            quals,
+            limit: limit.map(|l| (l, 0)),
+            ..QuerySpec::default()
+        };
+        let mut q = match self.host.new_query(spec) {
+            Ok(q) => q,
+            Err(e) => return (Err(format!("{e:#}")), String::new()),
+        };
+        let mut scan = || {
+            q.begin_scan()?;
+            let mut rows = vec![];
+            while let Some(r) = q.iter_scan()? {
+                rows.push(r);
+                // Postgres stops pulling rows once LIMIT is satisfied.
+                if limit.is_some_and(|l| rows.len() as i64 >= l) {
+                    break;
+                }
+            }
+            q.end_scan()?;
+            Ok(rows)
+        };
+        let result = scan();
+        // Paths only: query strings can hold email addresses.
+        let paths: Vec<String> = q
+            .http_requests()
+            .iter()
+            .map(|c| {
+                let url = c.url.split('?').next().unwrap_or_default();
+                let base = self.server_options[1].1.as_str();
+                url.strip_prefix(base).unwrap_or(url).to_string()
+            })
+            .collect();
+        let cost = format!(
             "-- {} API request(s) in {:.1} ms: {}",
-            reqs.len(),
+            paths.len(),
             started.elapsed().as_secs_f64() * 1e3,
             summarize(&paths)
         );
+        (result, cost)
     }
 }
 
@@ -135,6 +166,38 @@ fn epoch_to_utc(secs: i64) -> String {
     )
 }
 
+/// Server options (`api_key`, `api_url`), and the mock they point at if any.
+type Target = (Vec<(String, String)>, Option<MockClerk>);
+
+/// What the demo talks to: the real Clerk API when `CLERK_SECRET_KEY` is set, else a mock.
+fn target(n_users: usize) -> Result<Target, String> {
+    let key = std::env::var("CLERK_SECRET_KEY").unwrap_or_default();
+    let key = key.trim();
+    if key.is_empty() {
+        let mock = MockClerk::start(Dataset::generate(n_users));
+        let opts = vec![
+            ("api_key".into(), mock.api_key().to_string()),
+            ("api_url".into(), mock.base_url()),
+        ];
+        return Ok((opts, Some(mock)));
+    }
+    if key.starts_with("pk_") {
+        return Err(
+            "CLERK_SECRET_KEY holds a publishable key (pk_…); use the instance's \
+                    secret key (sk_test_… or sk_live_…) from the Clerk dashboard, API keys page"
+                .into(),
+        );
+    }
+    let url = std::env::var("CLERK_API_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "https://api.clerk.com/v1".into());
+    Ok((
+        vec![("api_key".into(), key.into()), ("api_url".into(), url)],
+        None,
+    ))
+}
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
@@ -148,41 +211,47 @@ fn main() {
         );
         std::process::exit(1);
     });
-    let mock = MockClerk::start(Dataset::generate(n));
+    let (server_options, mock) = target(n).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
+    let api_url = server_options[1].1.clone();
+    let against = match &mock {
+        Some(m) => format!(
+            "a mock Clerk API at {api_url} with {} users (set CLERK_SECRET_KEY to use your own instance)",
+            m.dataset().users.len()
+        ),
+        None => format!("the Clerk API at {api_url}, read-only"),
+    };
     println!(
-        "clerk_fdw demo: {} ({} KiB, compiled in {:.0} ms) against a mock Clerk API at {} with {} users",
+        "clerk_fdw demo: {} ({} KiB, compiled in {:.0} ms) against {against}",
         path.display(),
-        std::fs::metadata(&path).map(|m| m.len() / 1024).unwrap_or(0),
+        std::fs::metadata(&path)
+            .map(|m| m.len() / 1024)
+            .unwrap_or(0),
         host.compile_time().as_secs_f64() * 1e3,
-        mock.base_url(),
-        mock.dataset().users.len()
     );
-    let demo = Demo { host, mock };
-    let ds = demo.mock.dataset();
-    let some_user = ds.users[4]["id"].as_str().unwrap_or_default().to_string();
-    let email = ds.users[3]["email_addresses"][0]["email_address"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let org = ds.organizations[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let subscribers: Vec<String> = ds
-        .user_subscriptions
-        .iter()
-        .take(3)
-        .map(|(u, _)| u.clone())
-        .collect();
+    let demo = Demo {
+        host,
+        server_options,
+    };
+    import_schema(&demo);
+    match &mock {
+        Some(m) => mock_queries(&demo, m.dataset()),
+        None => {
+            if let Err(e) = real_queries(&demo) {
+                eprintln!("\n{e}");
+                std::process::exit(1);
+            }
+        }
+    }
+}
 
+fn import_schema(demo: &Demo) {
     let mut q = demo
         .host
         .new_query(QuerySpec {
-            server_options: vec![
-                ("api_key".into(), "sk_test_mock".into()),
-                ("api_url".into(), demo.mock.base_url()),
-            ],
-            table_options: vec![("object".into(), "users".into())],
+            server_options: demo.server_options.clone(),
             ..QuerySpec::default()
         })
         .expect("init");
@@ -201,8 +270,86 @@ fn main() {
         println!("{}", users.lines().take(6).collect::<Vec<_>>().join("\n"));
         println!("  …");
     }
+}
 
-    use TypeOid as T;
+use TypeOid as T;
+
+/// Your own instance: read-only queries. A rejected key or no network stops the demo with
+/// the component's own message (it never contains the key).
+fn real_queries(demo: &Demo) -> Result<(), String> {
+    println!("\nclerk=> select id from clerk.users limit 1;   -- checks the key and the network");
+    let (first, cost) = demo.query("users", &[("id", T::String)], vec![], Some(1));
+    println!("{cost}");
+    first.map_err(|e| {
+        let hint = if e.contains("HTTP 401") {
+            "check CLERK_SECRET_KEY: it must be a current secret key of your instance"
+        } else if e.contains("could not reach Clerk") {
+            "check the network: this machine must reach the Clerk API over HTTPS"
+        } else {
+            "see docs/guide.md, Troubleshooting"
+        };
+        format!("the first query failed: {e}\n{hint}")
+    })?;
+    demo.run(
+        "select count(*) from clerk.users;",
+        "users",
+        &[],
+        vec![],
+        None,
+    );
+    demo.run(
+        "select id, primary_email_address, created_at, last_sign_in_at from clerk.users limit 5;",
+        "users",
+        &[
+            ("id", T::String),
+            ("primary_email_address", T::String),
+            ("created_at", T::Timestamptz),
+            ("last_sign_in_at", T::Timestamptz),
+        ],
+        vec![],
+        Some(5),
+    );
+    let orgs = demo.run(
+        "select id, name, slug, members_count from clerk.organizations limit 5;",
+        "organizations",
+        &[
+            ("id", T::String),
+            ("name", T::String),
+            ("slug", T::String),
+            ("members_count", T::I32),
+        ],
+        vec![],
+        Some(5),
+    );
+    if let Some(Some(Cell::String(org))) = orgs.first().map(|r| r[0].clone()) {
+        demo.run(
+            &format!("select user_id, role, created_at from clerk.organization_memberships where organization_id = '{org}';"),
+            "organization_memberships",
+            &[("user_id", T::String), ("role", T::String), ("created_at", T::Timestamptz)],
+            vec![QualSpec::eq("organization_id", Cell::String(org.clone()))],
+            None,
+        );
+    }
+    Ok(())
+}
+
+fn mock_queries(demo: &Demo, ds: &Dataset) {
+    let some_user = ds.users[4]["id"].as_str().unwrap_or_default().to_string();
+    let email = ds.users[3]["email_addresses"][0]["email_address"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let org = ds.organizations[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let subscribers: Vec<String> = ds
+        .user_subscriptions
+        .iter()
+        .take(3)
+        .map(|(u, _)| u.clone())
+        .collect();
+
     demo.run(
         &format!("select id, primary_email_address, created_at from clerk.users where email_address = '{email}';"),
         "users",

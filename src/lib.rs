@@ -206,7 +206,7 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
     let mut quals = Vec::new();
     for q in ctx.get_quals() {
         let mut values = Vec::new();
-        let is_list = match q.value() {
+        let is_array = match q.value() {
             WitValue::Cell(c) => {
                 values.push(qual_value(&c));
                 false
@@ -218,11 +218,17 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
                 true
             }
         };
+        let field = q.field();
+        if let Some(p) = q.param() {
+            if !model::param_value_is_real(p.type_oid, &values, is_array) {
+                values = vec![QualValue::Unresolved];
+            }
+        }
         quals.push(Qual {
-            field: q.field(),
+            field,
             op: q.operator(),
             values,
-            is_list: is_list || q.use_or(),
+            is_list: is_array || q.use_or(),
         });
     }
     let limit = ctx.get_limit().map(|l| Limit {

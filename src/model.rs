@@ -77,6 +77,38 @@ pub enum QualValue {
     Date(i64),
     /// Anything we do not push down (uuid, json…); kept so the qual is simply not used.
     Other,
+    /// A parameter whose value the host did not hand over: for `col = (select …)` it passes
+    /// a placeholder at `begin_scan` (see [`param_value_is_real`]). Never pushed down.
+    Unresolved,
+}
+
+/// Whether `values`, handed over for a parameter of Postgres type `oid`, are really of that
+/// type. For a subquery's result (an initplan parameter) the Wrappers host evaluates the
+/// parameter before the subquery has run and passes `I64(0)` instead: pushing that down
+/// would ask Clerk for the wrong rows and silently return none. Unknown types count as not
+/// real, so such a qual is left to Postgres.
+pub fn param_value_is_real(oid: u32, values: &[QualValue], is_array: bool) -> bool {
+    // Array types map to their element type.
+    let oid = match (is_array, oid) {
+        (false, o) => o,
+        (true, 1000) => 16,
+        (true, 1005 | 1007 | 1016) => 20,
+        (true, 1021 | 1022 | 1231) => 701,
+        (true, 1009 | 1015) => 25,
+        (true, 1182) => 1082,
+        (true, 1115 | 1185) => 1184,
+        (true, _) => 0,
+    };
+    let fits = |v: &QualValue| match v {
+        QualValue::Bool(_) => oid == 16,
+        QualValue::Int(_) => matches!(oid, 20 | 21 | 23),
+        QualValue::Float(_) => matches!(oid, 700 | 701 | 1700),
+        QualValue::Text(_) => matches!(oid, 25 | 1043 | 1042 | 19),
+        QualValue::Date(_) => oid == 1082,
+        QualValue::Timestamp(_) => matches!(oid, 1114 | 1184),
+        QualValue::Other | QualValue::Unresolved => false,
+    };
+    !values.is_empty() && values.iter().all(fits)
 }
 
 impl QualValue {
@@ -164,4 +196,30 @@ pub trait Host {
     fn page_received(&mut self, rows: i64, bytes: i64);
     /// Rows handed to Postgres since the last call: once per page, when its last row goes out.
     fn rows_returned(&mut self, rows: i64);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_is_told_apart_from_a_real_parameter_value() {
+        use QualValue::*;
+        let text = || Text("user_1".into());
+        // The host's placeholder for `col = (select …)`: I64(0) whatever the type.
+        assert!(!param_value_is_real(25, &[Int(0)], false));
+        assert!(!param_value_is_real(1184, &[Int(0)], false));
+        assert!(!param_value_is_real(16, &[Int(0)], false));
+        assert!(!param_value_is_real(1009, &[Int(0)], false));
+        // Real values of prepared statements ($1) and of a join's re-scan.
+        assert!(param_value_is_real(25, &[text()], false));
+        assert!(param_value_is_real(1043, &[text()], false));
+        assert!(param_value_is_real(1184, &[Timestamp(5)], false));
+        assert!(param_value_is_real(16, &[Bool(true)], false));
+        assert!(param_value_is_real(1009, &[text(), text()], true));
+        assert!(!param_value_is_real(1009, &[text(), Int(0)], true));
+        // Unknown types and empty lists are left to Postgres.
+        assert!(!param_value_is_real(2950, &[text()], false));
+        assert!(!param_value_is_real(1009, &[], true));
+    }
 }

@@ -45,7 +45,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         }
     }
     let Some(list) = object.list else {
-        return Err(required_qual_error(object));
+        return Err(required_qual_error(object, quals));
     };
 
     for &Lookup { column, path } in object.lookups {
@@ -227,13 +227,36 @@ fn range_bound(quals: &[Qual], column: &str, lower: bool) -> Option<i64> {
 }
 
 /// The error for a scan of an object that needs a parent id.
-pub fn required_qual_error(object: &Object) -> String {
+pub fn required_qual_error(object: &Object, quals: &[Qual]) -> String {
     let col = object.required_route().map_or("id", |r| r.column);
+    let unresolved = quals
+        .iter()
+        .any(|q| q.field == col && q.values.contains(&QualValue::Unresolved));
+    if unresolved {
+        return fill(
+            "{obj} needs the value of {col} when the scan starts, but the condition compares \
+             it with a subquery's result, which the Wrappers host cannot hand over then. Use \
+             a constant or a parameter ($1), or select the values first: select * from \
+             clerk.{obj} where {col} in ('…', '…')",
+            &[("obj", object.name), ("col", col)],
+        );
+    }
     fill(
         "{obj} needs a WHERE condition on {col}: Clerk has no endpoint listing all {obj}. \
          Example: select * from clerk.{obj} where {col} = '…'; ({col} IN (…) works too; in a \
          join, give this table's {col} its own condition)",
         &[("obj", object.name), ("col", col)],
+    )
+}
+
+/// Said when a qual could not be pushed down because its value is a subquery's result.
+pub fn unresolved_notice(object: &str, column: &str) -> String {
+    fill(
+        "clerk_fdw: the condition on {object}.{column} compares it with a subquery's result, \
+         which the Wrappers host cannot hand over when the scan starts; reading {object} \
+         without it and letting Postgres filter. For one request, use a constant or a \
+         parameter ($1) instead",
+        &[("object", object), ("column", column)],
     )
 }
 

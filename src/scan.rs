@@ -8,7 +8,7 @@ use crate::client::{self, GetError};
 use crate::config::Config;
 use crate::dedupe::Seen;
 use crate::json::Val;
-use crate::model::{Cell, Host, Limit, Qual, QueryColumn};
+use crate::model::{Cell, Host, Limit, Qual, QualValue, QueryColumn};
 use crate::page::{self, row_id, Cursor, Spans};
 use crate::plan::{self, Fetch};
 use crate::project::Projection;
@@ -50,6 +50,10 @@ pub struct Scan {
     unreported_rows: u64,
     /// Whether this scan already said that it replaced a NUL character.
     nul_noticed: bool,
+    /// Said (or raised) when the first row is asked for, not at `begin_scan`: a join's inner
+    /// scan starts with placeholder parameters and gets real ones at its first re-scan.
+    notices: Vec<String>,
+    deferred_error: Option<String>,
 }
 
 impl Scan {
@@ -63,7 +67,18 @@ impl Scan {
         for c in columns {
             referenced.push(c.name.as_str());
         }
-        let fetches = plan::plan(object, quals, &referenced)?;
+        let mut notices = Vec::new();
+        for q in quals {
+            if q.values.contains(&QualValue::Unresolved) {
+                notices.push(plan::unresolved_notice(object.name, &q.field));
+            }
+        }
+        // A required qual whose value is not there yet fails only if rows are asked for.
+        let (fetches, deferred_error) = match plan::plan(object, quals, &referenced) {
+            Ok(f) => (f, None),
+            Err(e) if !notices.is_empty() => (Vec::new(), Some(e)),
+            Err(e) => return Err(e),
+        };
         // LIMIT only sizes the first page; Postgres may still need more rows (ORDER BY,
         // joins, rechecked quals), so paging continues on demand.
         let first_page = limit
@@ -86,6 +101,8 @@ impl Scan {
             replay: Replay::default(),
             unreported_rows: 0,
             nul_noticed: false,
+            notices,
+            deferred_error,
         })
     }
 
@@ -101,6 +118,12 @@ impl Scan {
         cfg: &Config,
         out: &mut Vec<Option<Cell>>,
     ) -> Result<bool, String> {
+        if let Some(e) = self.deferred_error.take() {
+            return Err(e);
+        }
+        for n in self.notices.drain(..) {
+            host.notice(&n);
+        }
         loop {
             if let Some((start, end)) = self.rows.next() {
                 let route = at(&self.fetches, self.rows_fetch).route_value.as_deref();

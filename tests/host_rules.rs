@@ -196,3 +196,114 @@ fn the_030_release_fails_on_the_same_data_as_the_real_host_did() {
         "{err}"
     );
 }
+
+#[test]
+fn a_subquerys_value_is_not_pushed_down_so_no_row_is_lost() {
+    // `where id = (select …)`: the real host hands the guest I64(0) at begin_scan. 0.3.0
+    // asked Clerk for GET /users/0 and returned no row; now the list is read and Postgres
+    // filters it.
+    let mock = mock(30);
+    let want = ids(&mock.dataset().users)[3].clone();
+    let mut q = query(
+        &mock,
+        "users",
+        text_cols(&["id"]),
+        vec![QualSpec::eq("id", s(&want)).from_subquery(0)],
+    );
+    let rows = q.scan_all().unwrap();
+    assert!(first_texts(&rows).contains(&want));
+    assert_eq!(rows.len(), 30);
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, "/v1/users");
+    let notices: Vec<_> = q
+        .logs()
+        .into_iter()
+        .filter(|(l, _)| l == "notice")
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].1.contains("users.id"), "{notices:?}");
+
+    // The same with the 0.3.0 release: a request for user "0", and no row.
+    mock.clear_requests();
+    let mut old = release_030()
+        .new_query(QuerySpec {
+            quals: vec![QualSpec::eq("id", s(&want)).from_subquery(0)],
+            ..spec(&mock, "users", &["id"])
+        })
+        .unwrap();
+    old.begin_scan().unwrap();
+    assert!(old.iter_scan().unwrap().is_none(), "0.3.0 lost the row");
+    assert_eq!(mock.requests()[0].path, "/v1/users/0");
+}
+
+#[test]
+fn a_prepared_statement_parameter_is_pushed_down() {
+    let mock = mock(30);
+    let want = ids(&mock.dataset().users)[3].clone();
+    let rows = scan(
+        &mock,
+        "users",
+        text_cols(&["id"]),
+        vec![QualSpec::eq("id", s(&want)).with_param(1)],
+    )
+    .unwrap();
+    assert_eq!(first_texts(&rows), vec![want.clone()]);
+    assert_eq!(mock.requests()[0].path, format!("/v1/users/{want}"));
+    let rows = scan(
+        &mock,
+        "users",
+        text_cols(&["id"]),
+        vec![QualSpec::is_in("id", vec![s(&want)]).with_param(1)],
+    )
+    .unwrap();
+    assert_eq!(first_texts(&rows), vec![want]);
+}
+
+#[test]
+fn a_joins_inner_scan_starts_with_placeholders_and_runs_with_real_values() {
+    // A LATERAL subquery's inner scan: begin_scan sees the placeholder, every outer row
+    // re-scans it with the real value. Starting must not fail even for a required qual.
+    let mock = mock(30);
+    let ds = mock.dataset();
+    let users = ids(&ds.users);
+    let mut q = query(
+        &mock,
+        "user_billing_subscriptions",
+        text_cols(&["user_id", "status"]),
+        vec![QualSpec::eq("user_id", s(&users[0])).from_subquery(1)],
+    );
+    q.begin_scan().unwrap();
+    let mut found = 0;
+    for u in &users[..6] {
+        q.rescan_with_quals(vec![QualSpec::eq("user_id", s(u)).with_param(1)])
+            .unwrap();
+        while let Some(r) = q.iter_scan().unwrap() {
+            assert_eq!(text(&r[0]).as_deref(), Some(u.as_str()));
+            found += 1;
+        }
+    }
+    q.end_scan().unwrap();
+    let want = ds
+        .user_subscriptions
+        .iter()
+        .filter(|(u, _)| users[..6].contains(u))
+        .count();
+    assert_eq!(found, want);
+    assert_eq!(mock.requests().len(), 6);
+    assert!(
+        q.logs().iter().all(|(l, _)| l != "notice"),
+        "{:?}",
+        q.logs()
+    );
+
+    // Asked for rows with only the placeholder, it says what to do.
+    let mut q = query(
+        &mock,
+        "user_billing_subscriptions",
+        text_cols(&["user_id"]),
+        vec![QualSpec::eq("user_id", s(&users[0])).from_subquery(1)],
+    );
+    let e = q.scan_all().unwrap_err();
+    assert!(e.contains("subquery") && e.contains("user_id"), "{e}");
+}

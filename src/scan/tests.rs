@@ -586,3 +586,39 @@ fn a_lone_surrogate_is_a_malformed_page_naming_object_and_path() {
     });
     assert_eq!(drain(&mut scan, &mut host).unwrap(), vec!["🚀".to_string()]);
 }
+
+fn unresolved(field: &str) -> Qual {
+    Qual {
+        field: field.into(),
+        op: "=".into(),
+        values: vec![QualValue::Unresolved],
+        is_list: false,
+    }
+}
+
+#[test]
+fn a_subquery_placeholder_is_never_pushed_down_and_is_said_once() {
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[unresolved("id")], None).unwrap();
+    // Not GET /users/0: the whole list, which Postgres then filters.
+    assert_eq!(scan.fetches().len(), 1);
+    assert_eq!(scan.fetches()[0].path, "/users");
+    let mut host = fake(|_| ok(json!([{"id": "user_1"}, {"id": "user_2"}])));
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 2);
+    assert_eq!(host.notices.len(), 1);
+    assert!(host.notices[0].contains("users.id") && host.notices[0].contains("subquery"));
+}
+
+#[test]
+fn a_required_qual_from_a_subquery_fails_only_when_rows_are_asked_for() {
+    let obj = find("user_billing_subscriptions").unwrap();
+    // begin_scan succeeds: a join's inner side gets the real value at its first re-scan.
+    let mut scan = Scan::new(obj, &id_col(), &[unresolved("user_id")], None).unwrap();
+    let mut host = fake(|_| panic!("no request"));
+    let e = drain(&mut scan, &mut host).unwrap_err();
+    assert!(e.contains("subquery") && e.contains("user_id"), "{e}");
+    // Without any condition it is the usual error, at once.
+    assert!(Scan::new(obj, &id_col(), &[], None)
+        .unwrap_err()
+        .contains("needs a WHERE condition on user_id"));
+}

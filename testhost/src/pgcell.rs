@@ -118,6 +118,26 @@ pub fn type_oid(cell: &Cell) -> u32 {
     }
 }
 
+/// The OID of an array of `cell`'s type (for `= ANY($1)` params).
+pub fn array_type_oid(cell: &Cell) -> u32 {
+    match cell {
+        Cell::Bool(_) => 1000,
+        Cell::I16(_) => 1005,
+        Cell::I32(_) => 1007,
+        Cell::I64(_) => 1016,
+        Cell::F32(_) => 1021,
+        Cell::F64(_) => 1022,
+        Cell::Numeric(_) => 1231,
+        Cell::String(_) => 1009,
+        Cell::Date(_) => 1182,
+        Cell::Timestamp(_) => 1115,
+        Cell::Timestamptz(_) => 1185,
+        Cell::Json(_) => 3807,
+        Cell::Uuid(_) => 2951,
+        Cell::I8(_) | Cell::Other(_) => 0,
+    }
+}
+
 /// supabase-wrappers' `Display for Cell` (with `DateStyle = ISO`, `TimeZone = UTC`), for
 /// `cell-to-string` and `deparse`.
 pub fn render(cell: &Cell) -> String {

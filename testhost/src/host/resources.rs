@@ -167,7 +167,9 @@ impl types::HostQual for HostState {
 
     fn value(&mut self, self_: Resource<QualRes>) -> wasmtime::Result<types::Value> {
         let index = get_index(self, &self_, |q: &QualRes| q.index)?;
-        Ok(match self.qual(index)?.value {
+        let q = self.qual(index)?;
+        Ok(match q.value {
+            _ if q.placeholder => types::Value::Cell(Cell::I64(0)),
             QualValue::Cell(c) => types::Value::Cell(c),
             QualValue::Array(a) => types::Value::Array(a),
         })
@@ -181,15 +183,12 @@ impl types::HostQual for HostState {
     fn param(&mut self, self_: Resource<QualRes>) -> wasmtime::Result<Option<types::Param>> {
         let index = get_index(self, &self_, |q: &QualRes| q.index)?;
         let q = self.qual(index)?;
-        Ok(q.param.map(|id| {
-            let sample = match &q.value {
-                QualValue::Cell(c) => Some(c),
-                QualValue::Array(a) => a.first(),
-            };
-            types::Param {
-                id,
-                type_oid: sample.map(pgcell::type_oid).unwrap_or(0),
-            }
+        Ok(q.param.map(|id| types::Param {
+            id,
+            type_oid: match &q.value {
+                QualValue::Cell(c) => pgcell::type_oid(c),
+                QualValue::Array(a) => a.first().map_or(0, pgcell::array_type_oid),
+            },
         }))
     }
 

@@ -34,6 +34,9 @@ pub struct QualSpec {
     pub value: QualValue,
     /// Parameter id (`$n` / correlated param); `None` for constants.
     pub param: Option<u32>,
+    /// The value is a subquery's result (an initplan param): the real host evaluates it
+    /// before the subquery has run and hands the guest `I64(0)` (measured in Wrappers 0.6.2).
+    pub placeholder: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +59,7 @@ impl QualSpec {
             operator: "=".to_string(),
             value: QualValue::Array(values),
             param: None,
+            placeholder: false,
         }
     }
 
@@ -66,6 +70,7 @@ impl QualSpec {
             operator: op.to_string(),
             value: QualValue::Cell(value),
             param: None,
+            placeholder: false,
         }
     }
 
@@ -82,6 +87,14 @@ impl QualSpec {
     /// Mark this qual as coming from parameter `$id`.
     pub fn with_param(mut self, id: u32) -> Self {
         self.param = Some(id);
+        self
+    }
+
+    /// Mark this qual's value as a subquery's result, `col = (select …)`: the guest sees
+    /// the host's placeholder, not the value.
+    pub fn from_subquery(mut self, id: u32) -> Self {
+        self.param = Some(id);
+        self.placeholder = true;
         self
     }
 

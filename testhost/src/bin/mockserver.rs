@@ -1,0 +1,27 @@
+//! Serve the mock Clerk API on loopback until killed, for trying the component in a real
+//! Postgres by hand: `mockserver [N_USERS] [--nul]` prints the `api_url` to use.
+//! `--nul` gives two users a NUL character in `unsafe_metadata` and one in a first name.
+
+use clerk_fdw_testhost::mock::{Dataset, MockClerk};
+
+fn main() {
+    let mut n_users = 1234;
+    let mut nul = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--nul" => nul = true,
+            a => n_users = a.parse().expect("usage: mockserver [N_USERS] [--nul]"),
+        }
+    }
+    let mut ds = Dataset::generate(n_users);
+    if nul && ds.users.len() > 9 {
+        ds.users[7]["unsafe_metadata"] = serde_json::json!({"x": "a\u{0}b"});
+        ds.users[7]["first_name"] = serde_json::json!("An\u{0}n");
+        ds.users[9]["unsafe_metadata"] = serde_json::json!({"y": "\u{0}"});
+    }
+    let mock = MockClerk::start(ds);
+    println!("api_url {}  api_key {}", mock.base_url(), mock.api_key());
+    loop {
+        std::thread::park();
+    }
+}

@@ -328,7 +328,7 @@ impl types::HostOptions for HostState {
             .options_for(&self_)?
             .get(&key)
             .cloned()
-            .ok_or_else(|| format!("option '{key}' is required")))
+            .ok_or_else(|| format!("required option `{key}` is not specified")))
     }
 
     fn require_or(

@@ -171,7 +171,7 @@ fn options_and_report_error() {
     );
     assert_eq!(
         st.require(b(), "nope".into()).unwrap(),
-        Err("option 'nope' is required".to_string())
+        Err("required option `nope` is not specified".to_string())
     );
     assert_eq!(st.require_or(b(), "nope".into(), "d".into()).unwrap(), "d");
     let e = st.new(types::OptionsType::Other("x".into())).unwrap_err();

@@ -407,21 +407,7 @@ fn join_with_required_qual_object() {
         text_cols(&["user_id", "id"]),
         vec![],
     );
-    let mut joined = 0;
-    for (i, u) in first_texts(&users).into_iter().enumerate() {
-        let quals = vec![QualSpec::eq("user_id", s(&u)).with_param(1)];
-        if i == 0 {
-            q.set_quals(quals);
-            q.begin_scan().unwrap();
-        } else {
-            q.rescan_with_quals(quals).unwrap();
-        }
-        while let Some(r) = q.iter_scan().unwrap() {
-            assert_eq!(text(&r[0]), Some(u.clone()));
-            joined += 1;
-        }
-    }
-    q.end_scan().unwrap();
+    let joined = join_inner(&mut q, "user_id", &first_texts(&users));
     let want = ds
         .user_subscriptions
         .iter()

@@ -75,6 +75,26 @@ pub fn scan(
     query(mock, object, columns, quals).scan_all()
 }
 
+/// The inner side of a join (a LATERAL subquery) over `values`, as the real host runs it:
+/// `begin_scan` at executor start while the parameter is still a placeholder, then for each
+/// value a re-scan (`end_scan` + `begin_scan` while the executor runs), and `end_scan` at
+/// executor end. Checks that every row has its value in column 0; returns the row count.
+pub fn join_inner(q: &mut Query, field: &str, values: &[String]) -> usize {
+    q.set_quals(vec![QualSpec::eq(field, s(&values[0])).from_subquery(1)]);
+    q.begin_scan().unwrap();
+    let mut found = 0;
+    for v in values {
+        q.rescan_with_quals(vec![QualSpec::eq(field, s(v)).with_param(1)])
+            .unwrap();
+        while let Some(r) = q.iter_scan().unwrap() {
+            assert_eq!(text(&r[0]).as_deref(), Some(v.as_str()));
+            found += 1;
+        }
+    }
+    q.end_scan().unwrap();
+    found
+}
+
 pub fn s(v: &str) -> Cell {
     Cell::String(v.to_string())
 }

@@ -290,6 +290,13 @@ fn real_queries(demo: &Demo) -> Result<(), String> {
         };
         format!("the first query failed: {e}\n{hint}")
     })?;
+    tour(demo);
+    Ok(())
+}
+
+/// The queries both targets run: a count, a few users, organizations and the members of
+/// the first one listed.
+fn tour(demo: &Demo) {
     demo.run(
         "select count(*) from clerk.users;",
         "users",
@@ -298,13 +305,13 @@ fn real_queries(demo: &Demo) -> Result<(), String> {
         None,
     );
     demo.run(
-        "select id, primary_email_address, created_at, last_sign_in_at from clerk.users limit 5;",
+        "select id, primary_email_address, created_at, banned from clerk.users limit 5;",
         "users",
         &[
             ("id", T::String),
             ("primary_email_address", T::String),
             ("created_at", T::Timestamptz),
-            ("last_sign_in_at", T::Timestamptz),
+            ("banned", T::Bool),
         ],
         vec![],
         Some(5),
@@ -330,16 +337,11 @@ fn real_queries(demo: &Demo) -> Result<(), String> {
             None,
         );
     }
-    Ok(())
 }
 
 fn mock_queries(demo: &Demo, ds: &Dataset) {
     let some_user = ds.users[4]["id"].as_str().unwrap_or_default().to_string();
     let email = ds.users[3]["email_addresses"][0]["email_address"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let org = ds.organizations[0]["id"]
         .as_str()
         .unwrap_or_default()
         .to_string();
@@ -357,44 +359,7 @@ fn mock_queries(demo: &Demo, ds: &Dataset) {
         vec![QualSpec::eq("email_address", Cell::String(email.clone()))],
         None,
     );
-    demo.run(
-        "select id, first_name, last_name, banned from clerk.users limit 5;",
-        "users",
-        &[
-            ("id", T::String),
-            ("first_name", T::String),
-            ("last_name", T::String),
-            ("banned", T::Bool),
-        ],
-        vec![],
-        Some(5),
-    );
-    demo.run(
-        "select count(*) from clerk.users;",
-        "users",
-        &[],
-        vec![],
-        None,
-    );
-    demo.run(
-        "select id, name, slug, members_count from clerk.organizations;",
-        "organizations",
-        &[
-            ("id", T::String),
-            ("name", T::String),
-            ("slug", T::String),
-            ("members_count", T::I32),
-        ],
-        vec![],
-        None,
-    );
-    demo.run(
-        &format!("select user_id, role, created_at from clerk.organization_memberships where organization_id = '{org}';"),
-        "organization_memberships",
-        &[("user_id", T::String), ("role", T::String), ("created_at", T::Timestamptz)],
-        vec![QualSpec::eq("organization_id", Cell::String(org.clone()))],
-        None,
-    );
+    tour(demo);
     demo.run(
         "select id, name, fee_amount, fee_currency, for_payer_type from clerk.billing_plans;",
         "billing_plans",

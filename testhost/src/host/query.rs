@@ -380,6 +380,15 @@ impl Query {
         self.store.data().logs.clone()
     }
 
+    /// The NOTICE messages, in order.
+    pub fn notices(&self) -> Vec<String> {
+        let logs = &self.store.data().logs;
+        logs.iter()
+            .filter(|(level, _)| level == "notice")
+            .map(|(_, m)| m.clone())
+            .collect()
+    }
+
     /// Every `time.sleep(ms)` the guest requested, in order.
     pub fn sleeps(&self) -> Vec<u64> {
         self.store.data().sleeps.clone()

@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 
+use crate::bug::span;
 use crate::json::{self, Kind, Val};
 use crate::model::{Cell, PgType};
 use crate::text::{self, cat, int};
@@ -83,6 +84,13 @@ fn integer(v: Val<'_>) -> Option<Result<i64, String>> {
     match v.kind() {
         Kind::Number => Some(match (v.as_i64(), v.as_f64()) {
             (Some(i), _) => Ok(i),
+            // Past 2^53 a double no longer holds every whole number: the value Clerk sent
+            // (`1.0e17`-style, not a plain integer) may already be rounded.
+            (None, Some(f)) if f.abs() > 9_007_199_254_740_992.0 && f.abs() < 9.2e18 => Err(
+                "the number is too large to be read exactly in this form; declare the \
+                     column numeric or text"
+                    .into(),
+            ),
             (None, Some(f)) if f.abs() < 9.2e18 => match f as i64 {
                 i if i as f64 == f => Ok(i),
                 _ => Err("expected a whole number, found a fractional number".into()),
@@ -173,14 +181,14 @@ fn json_without_nul(s: &str) -> Option<String> {
         }
         if b.get(i + 1..i + 6) == Some(b"u0000") {
             let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-            o.push_str(s.get(copied..i).unwrap_or_default());
+            o.push_str(span(s, copied, i));
             o.push_str("\\ufffd");
             copied = i + 6;
         }
         i += 2;
     }
     let mut o = out?;
-    o.push_str(s.get(copied..).unwrap_or_default());
+    o.push_str(span(s, copied, s.len()));
     Some(o)
 }
 
@@ -275,6 +283,22 @@ mod tests {
         assert!(err(json!({"a": 1}), Timestamptz).contains("found a JSON object"));
         assert!(err(json!("not-a-uuid"), Uuid).contains("not a UUID"));
         assert!(err(json!("yes?"), Bool).contains("expected boolean"));
+    }
+
+    #[test]
+    fn integers_are_exact_or_an_error() {
+        use PgType::*;
+        let ok = |raw: &str, t| convert(json::parse(raw).unwrap(), t).unwrap().unwrap();
+        let err = |raw: &str, t| convert(json::parse(raw).unwrap(), t).unwrap_err();
+        assert_eq!(
+            ok("9007199254740993", BigInt),
+            Cell::I64(9_007_199_254_740_993)
+        );
+        assert_eq!(ok("-9223372036854775808", BigInt), Cell::I64(i64::MIN));
+        assert_eq!(ok("1.0e15", BigInt), Cell::I64(1_000_000_000_000_000));
+        assert!(err("12345678901234567.0", BigInt).contains("too large to be read exactly"));
+        assert!(err("9223372036854775808", BigInt).contains("out of range"));
+        assert!(err("1e400", BigInt).contains("out of range"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::prelude::*;
 
+use crate::bug::span;
 use crate::json::Val;
 use crate::page::{row_id, Spans};
 
@@ -67,7 +68,7 @@ impl Seen {
         for (s, e) in rows {
             if let Some((field, want)) = expect {
                 let row = Val {
-                    raw: body.get(s..e).unwrap_or_default(),
+                    raw: span(body, s, e),
                 };
                 if row.get(field).and_then(|v| v.as_str()).as_deref() != Some(want.as_str()) {
                     continue;

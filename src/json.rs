@@ -6,6 +6,7 @@
 
 use crate::prelude::*;
 
+use crate::bug::span;
 use alloc::borrow::Cow;
 
 /// Deeper nesting than this is refused (bounded recursion on untrusted input).
@@ -58,7 +59,7 @@ pub fn parse(text: &str) -> Result<Val<'_>, Error> {
         });
     }
     Ok(Val {
-        raw: text.get(start..end).unwrap_or_default(),
+        raw: span(text, start, end),
     })
 }
 
@@ -114,9 +115,16 @@ impl<'a> Val<'a> {
         number_to_f64(self.raw)
     }
 
-    /// The value of `key` in an object.
+    /// The value of `key` in an object; the last one if the key repeats, as in Postgres
+    /// jsonb (and serde_json), so a column and `attrs->>key` always agree.
     pub fn get(self, key: &str) -> Option<Val<'a>> {
-        self.fields().find(|(k, _)| key_is(k, key)).map(|(_, v)| v)
+        let mut found = None;
+        for (k, v) in self.fields() {
+            if key_is(k, key) {
+                found = Some(v);
+            }
+        }
+        found
     }
 
     /// (raw key, value) pairs of an object; empty for other kinds.
@@ -180,7 +188,7 @@ impl<'a> Iterator for Items<'a> {
     fn next(&mut self) -> Option<Val<'a>> {
         let (s, e) = self.next_span()?;
         Some(Val {
-            raw: self.text.get(s..e).unwrap_or_default(),
+            raw: span(self.text, s, e),
         })
     }
 }
@@ -204,9 +212,9 @@ impl<'a> Iterator for Fields<'a> {
         it.i = ws(b, colon + 1);
         let (vs, ve) = it.next_span()?;
         Some((
-            it.text.get(ks + 1..ke - 1).unwrap_or_default(),
+            span(it.text, ks + 1, ke - 1),
             Val {
-                raw: it.text.get(vs..ve).unwrap_or_default(),
+                raw: span(it.text, vs, ve),
             },
         ))
     }
@@ -615,6 +623,15 @@ mod tests {
             parse(r#""abc""#).unwrap().as_str().unwrap(),
             Cow::Borrowed("abc")
         ));
+    }
+
+    #[test]
+    fn a_repeated_key_means_its_last_value_as_in_jsonb() {
+        let text = r#"{"id":"a","n":1,"id":"b"}"#;
+        let v = parse(text).unwrap();
+        assert_eq!(v.get("id").unwrap().as_str().unwrap(), "b");
+        let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(theirs["id"], "b");
     }
 
     #[test]

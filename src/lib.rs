@@ -11,6 +11,7 @@
 
 extern crate alloc;
 
+pub mod bug;
 pub mod catalog;
 pub mod client;
 pub mod config;

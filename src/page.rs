@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 
+use crate::bug::span;
 use crate::catalog::Paging;
 use crate::json::{self, Val};
 use crate::text::{fill, int};
@@ -66,7 +67,7 @@ pub fn parse(object: &str, path: &str, paging: Paging, body: &str) -> Result<Pag
 /// The `id` of the row at `body[s..e]`.
 pub fn row_id(body: &str, s: usize, e: usize) -> Option<String> {
     let row = Val {
-        raw: body.get(s..e)?,
+        raw: span(body, s, e),
     };
     row.get("id")?.as_str().map(|id| id.into_owned())
 }

@@ -129,8 +129,10 @@ impl<'a> Row<'a> {
         if self.fields.is_empty() {
             return self.val.get(key);
         }
+        // The last of repeated keys wins, as in jsonb (see `Val::get`).
         self.fields
             .iter()
+            .rev()
             .find(|(k, _)| json::key_is(k, key))
             .map(|(_, v)| *v)
     }

@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 
+use crate::bug::{bug, span};
 use crate::catalog::{Object, Paging};
 use crate::client::{self, GetError};
 use crate::config::Config;
@@ -128,7 +129,7 @@ impl Scan {
             if let Some((start, end)) = self.rows.next() {
                 let route = at(&self.fetches, self.rows_fetch).route_value.as_deref();
                 let row = Val {
-                    raw: self.page.get(start..end).unwrap_or("null"),
+                    raw: span(&self.page, start, end),
                 };
                 let scrubbed = self.projection.project(row, route, out)?;
                 if let (Some(col), false) = (scrubbed, self.nul_noticed) {
@@ -192,9 +193,9 @@ impl Scan {
             let last_id = page.rows.last().and_then(|&(s, e)| row_id(&body, s, e));
             self.advance(page.rows.len() as u64, last_id, page.total)?;
             self.replay.keep(fetch, Rc::clone(&body));
+            let n = page.rows.len() as u64;
             if self.accept(fetch, body, page.rows) {
-                // The endpoint ignored our offset and sent the previous page again.
-                self.live.cursor = Cursor::Done;
+                self.repeated_page(n)?;
             }
             return Ok(true);
         }
@@ -254,6 +255,29 @@ impl Scan {
                 Err(e) => return Err(e.message()),
             }
         }
+    }
+
+    /// The endpoint sent the previous page again: it ignored the cursor or the offset, and
+    /// ending here would silently return fewer rows. A cursor falls back to offset paging
+    /// (the repeat is already dropped); a repeat under offset paging is an error.
+    fn repeated_page(&mut self, n: u64) -> Result<(), String> {
+        let live = &mut self.live;
+        live.rows = live.rows.saturating_sub(n);
+        if live.paging == Paging::Cursor {
+            live.paging = Paging::Offset { paginated: false };
+            live.cursor = Cursor::Offset(live.rows);
+            return Ok(());
+        }
+        Err(fill(
+            "Clerk sent the same page of {object} twice at {path} (after {rows} rows): it \
+             ignored the paging parameters, so the rest cannot be read reliably. Stopping \
+             rather than returning fewer rows; add WHERE conditions that push down, or try again",
+            &[
+                ("object", self.object.name),
+                ("path", &at(&self.fetches, live.fetch).path),
+                ("rows", &int(live.rows as i64)),
+            ],
+        ))
     }
 
     fn page_limit(&self) -> u64 {
@@ -328,18 +352,14 @@ fn chunks_may_overlap(fetches: &[Fetch]) -> bool {
     fetches.windows(2).any(|w| w[0].path == w[1].path)
 }
 
-/// Fetch `i`; indices always come from the same list. `get` rather than `[]` keeps the
-/// bounds-check panic, and the formatting code it drags in, out of the component.
+/// Fetch `i`; indices always come from the same list, so a miss is a bug. `get` rather
+/// than `[]` keeps the bounds-check panic, and the formatting code it drags in, out of the
+/// component.
 fn at(fetches: &[Fetch], i: usize) -> &Fetch {
-    static NONE: Fetch = Fetch {
-        path: String::new(),
-        params: Vec::new(),
-        paging: Paging::Unpaged,
-        route_value: None,
-        expect: None,
-        missing_is_empty: true,
-    };
-    fetches.get(i).unwrap_or(&NONE)
+    match fetches.get(i) {
+        Some(f) => f,
+        None => bug(),
+    }
 }
 
 impl Live {

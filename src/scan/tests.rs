@@ -232,12 +232,44 @@ fn unpaged_endpoint_is_fetched_once_even_when_large() {
 }
 
 #[test]
-fn an_endpoint_ignoring_offset_yields_no_duplicates_and_stops() {
+fn an_endpoint_ignoring_offset_is_an_error_not_fewer_rows() {
     let obj = find("organization_memberships").unwrap();
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
     let mut host = fake(|_| ok(json!({"data": ids(0..500)})));
-    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 500);
+    let e = drain(&mut scan, &mut host).unwrap_err();
+    assert!(
+        e.contains("same page of organization_memberships twice")
+            && e.contains("/organization_memberships")
+            && e.contains("after 500 rows"),
+        "{e}"
+    );
     assert_eq!(host.urls.len(), 2);
+}
+
+#[test]
+fn an_endpoint_ignoring_the_cursor_falls_back_to_offset_paging() {
+    // The server ignores starting_after and sends the first page again; offset works.
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        ok(Value::Array(ids(offset..(offset + 500).min(1234))))
+    });
+    let rows = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(rows.len(), 1234);
+    let mut unique = rows.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 1234, "every row once");
+    assert!(param(&host.urls[1], "starting_after").is_some());
+    assert_eq!(param(&host.urls[2], "offset").as_deref(), Some("500"));
+    assert_eq!(host.urls.len(), 4);
+
+    // If offset is ignored too, it is an error.
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|_| ok(Value::Array(ids(0..500))));
+    let e = drain(&mut scan, &mut host).unwrap_err();
+    assert!(e.contains("same page of users twice"), "{e}");
 }
 
 #[test]

@@ -8,9 +8,6 @@ use crate::model::Host;
 use crate::retry::{Failure, POLICY};
 use crate::text::{cat, fill, int};
 
-/// The host reads whole bodies into memory; refuse absurd ones rather than carry them on.
-pub const MAX_BODY_BYTES: usize = 64 << 20;
-
 #[derive(Debug, PartialEq)]
 pub enum GetError {
     /// Clerk answered with this non-success status (after retries where they apply).
@@ -44,6 +41,9 @@ pub fn get(
     let mut waited = 0u64;
     loop {
         attempts += 1;
+        if cfg.deadline.is_some_and(|d| host.now_secs() >= d) {
+            return Err(GetError::Other(out_of_time(cfg, object, path, None)));
+        }
         let resp = host.get(&url, &cfg.headers);
         if let (true, Ok(resp)) = (cfg.debug, &resp) {
             host.debug(&fill(
@@ -57,13 +57,15 @@ pub fn get(
         }
         let resp = match resp {
             Ok(resp) if (200..=299).contains(&resp.status) => {
-                if resp.body.len() > MAX_BODY_BYTES {
+                let max = cfg.limits.max_response_bytes;
+                if resp.body.len() > max {
                     return Err(GetError::Other(fill(
-                        "Clerk's response for {object} at {path} is larger than {max} MiB",
+                        "Clerk's response for {object} at {path} is larger than {max} MiB (the \
+                         server option max_response_mb); narrow the query, or raise the option",
                         &[
                             ("object", object),
                             ("path", path),
-                            ("max", &int((MAX_BODY_BYTES >> 20) as i64)),
+                            ("max", &int((max >> 20) as i64)),
                         ],
                     )));
                 }
@@ -98,6 +100,17 @@ pub fn get(
                 }
             });
         };
+        // A wait that would end past the budget is not started.
+        let wait_ends = host.now_secs().saturating_add(ms.div_ceil(1000) as i64);
+        if cfg.deadline.is_some_and(|d| wait_ends > d) {
+            let status = resp.as_ref().map_or(0, |r| r.status);
+            return Err(GetError::Other(out_of_time(
+                cfg,
+                object,
+                path,
+                Some(status),
+            )));
+        }
         if cfg.debug {
             host.debug(&fill(
                 "clerk_fdw: retrying {path} in {ms} ms",
@@ -107,4 +120,26 @@ pub fn get(
         host.sleep_ms(ms);
         waited += ms;
     }
+}
+
+/// The statement spent its `timeout_secs` waiting on Clerk. `status` is the last answer
+/// (0: the request did not complete), if a retry was due.
+fn out_of_time(cfg: &Config, object: &str, path: &str, status: Option<u16>) -> String {
+    let last = match status {
+        None => String::new(),
+        Some(0) => "; the last request failed to complete".into(),
+        Some(s) => cat(&["; Clerk last answered HTTP ", &int(s.into())]),
+    };
+    fill(
+        "gave up reading {object} at {path}: the statement waited on Clerk for its whole \
+         budget of {secs} s (the server option timeout_secs, retries included){last}. Try \
+         again later, narrow the query, or raise it: ALTER SERVER … OPTIONS (ADD timeout_secs \
+         '120')",
+        &[
+            ("object", object),
+            ("path", path),
+            ("secs", &int(cfg.limits.timeout_secs as i64)),
+            ("last", &last),
+        ],
+    )
 }

@@ -24,6 +24,56 @@ pub struct Config {
     pub secret: String,
     /// `debug 'true'`: report each request (path only) as an INFO message.
     pub debug: bool,
+    pub limits: Limits,
+    /// Unix seconds (the host's clock) after which no request starts and no retry waits:
+    /// set when the statement starts, `limits.timeout_secs` later.
+    pub deadline: Option<i64>,
+}
+
+/// Bounds on one statement, each a server option (see docs/guide.md, Limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// `timeout_secs`: time a statement may spend waiting on Clerk, the host's own retries
+    /// included. The host has no timeout and cannot be cancelled, so this is the only one.
+    pub timeout_secs: u64,
+    /// `max_response_mb`: a larger response is an error.
+    pub max_response_bytes: usize,
+    /// `max_pages`: pages one scan may read, over all its requests.
+    pub max_pages: u64,
+    /// `max_rows`: rows one scan may return.
+    pub max_rows: u64,
+}
+
+pub const DEFAULT_LIMITS: Limits = Limits {
+    timeout_secs: 30,
+    max_response_bytes: 64 << 20,
+    max_pages: 20_000,
+    max_rows: 10_000_000,
+};
+
+/// A whole-number server option within `lo..=hi`, or `default` when absent.
+fn number(
+    option: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+    lo: u64,
+    hi: u64,
+) -> Result<u64, String> {
+    let Some(raw) = option(name) else {
+        return Ok(default);
+    };
+    match crate::text::parse_i64(raw.trim_ascii()) {
+        Some(v) if v >= lo as i64 && v <= hi as i64 => Ok(v as u64),
+        _ => Err(fill(
+            "server option {name} '{raw}' must be a whole number from {lo} to {hi}",
+            &[
+                ("name", name),
+                ("raw", raw.trim_ascii()),
+                ("lo", &crate::text::int(lo as i64)),
+                ("hi", &crate::text::int(hi as i64)),
+            ],
+        )),
+    }
 }
 
 /// Build the configuration from server options. `option` reads a server option;
@@ -85,6 +135,14 @@ pub fn from_options(
             .ok_or_else(|| cat(&["server option debug '", v, "' must be 'true' or 'false'"]))?,
     };
 
+    let d = DEFAULT_LIMITS;
+    let limits = Limits {
+        timeout_secs: number(&option, "timeout_secs", d.timeout_secs, 1, 3600)?,
+        max_response_bytes: number(&option, "max_response_mb", 64, 1, 1024)? as usize * (1 << 20),
+        max_pages: number(&option, "max_pages", d.max_pages, 1, 1_000_000)?,
+        max_rows: number(&option, "max_rows", d.max_rows, 1, 1_000_000_000)?,
+    };
+
     Ok(Config {
         api_url,
         headers: vec![
@@ -95,6 +153,8 @@ pub fn from_options(
         ],
         secret: key,
         debug,
+        limits,
+        deadline: None,
     })
 }
 
@@ -190,6 +250,43 @@ mod tests {
         assert!(on.debug);
         let e = from_options(opts(&[("api_key", "k"), ("debug", "maybe")]), no_vault).unwrap_err();
         assert!(e.contains("debug"));
+    }
+
+    #[test]
+    fn limits_have_defaults_and_checked_options() {
+        let c = from_options(opts(&[("api_key", "k")]), no_vault).unwrap();
+        assert_eq!(c.limits, DEFAULT_LIMITS);
+        let c = from_options(
+            opts(&[
+                ("api_key", "k"),
+                ("timeout_secs", " 5 "),
+                ("max_response_mb", "128"),
+                ("max_pages", "3"),
+                ("max_rows", "1000"),
+            ]),
+            no_vault,
+        )
+        .unwrap();
+        assert_eq!(
+            c.limits,
+            Limits {
+                timeout_secs: 5,
+                max_response_bytes: 128 << 20,
+                max_pages: 3,
+                max_rows: 1000
+            }
+        );
+        for (name, bad) in [
+            ("timeout_secs", "0"),
+            ("max_pages", "lots"),
+            ("max_rows", "-1"),
+        ] {
+            let e = from_options(opts(&[("api_key", "k"), (name, bad)]), no_vault).unwrap_err();
+            assert!(
+                e.contains(name) && e.contains(bad) && e.contains("whole number"),
+                "{e}"
+            );
+        }
     }
 }
 

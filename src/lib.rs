@@ -108,6 +108,9 @@ impl model::Host for WitHost {
     fn sleep_ms(&mut self, ms: u64) {
         time::sleep(ms);
     }
+    fn now_secs(&mut self) -> i64 {
+        time::epoch_secs()
+    }
     fn debug(&mut self, msg: &str) {
         utils::report_info(msg);
     }
@@ -246,7 +249,10 @@ impl Guest for ClerkFdw {
 
     fn init(ctx: &Context) -> FdwResult {
         let opts = ctx.get_options(&OptionsType::Server);
-        let config = config::from_options(|k| opts.get(k), utils::get_vault_secret)?;
+        let mut config = config::from_options(|k| opts.get(k), utils::get_vault_secret)?;
+        // The statement's budget for waiting on Clerk starts now (a new instance per query).
+        config.deadline =
+            Some(time::epoch_secs().saturating_add(config.limits.timeout_secs as i64));
         stats::inc_stats(FDW_NAME, stats::Metric::CreateTimes, 1);
         STATE.with_borrow_mut(|s| {
             *s = State {

@@ -188,6 +188,8 @@ impl HttpResponse {
 pub trait Host {
     fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String>;
     fn sleep_ms(&mut self, ms: u64);
+    /// The host's clock, Unix seconds.
+    fn now_secs(&mut self) -> i64;
     /// Only called when the server option `debug` is on.
     fn debug(&mut self, msg: &str);
     /// A message the user should see (a Postgres NOTICE).

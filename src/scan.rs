@@ -20,8 +20,6 @@ use alloc::rc::Rc;
 
 /// Clerk's maximum page size.
 pub const PAGE_SIZE: u64 = 500;
-/// Bound on pages per fetch (10 million rows), so a misbehaving endpoint cannot loop forever.
-pub const MAX_PAGES: u32 = 20_000;
 
 /// Where the network side of the scan stands.
 #[derive(Debug)]
@@ -49,6 +47,10 @@ pub struct Scan {
     replay: Replay,
     /// Rows returned since the last `rows_returned` report.
     unreported_rows: u64,
+    /// Pages read and rows returned by the whole scan (bounded by the server options
+    /// max_pages and max_rows).
+    pages_read: u64,
+    rows_returned: u64,
     /// Whether this scan already said that it replaced a NUL character.
     nul_noticed: bool,
     /// Said (or raised) when the first row is asked for, not at `begin_scan`: a join's inner
@@ -101,6 +103,8 @@ impl Scan {
             rows_fetch: 0,
             replay: Replay::default(),
             unreported_rows: 0,
+            pages_read: 0,
+            rows_returned: 0,
             nul_noticed: false,
             notices,
             deferred_error,
@@ -127,6 +131,10 @@ impl Scan {
         }
         loop {
             if let Some((start, end)) = self.rows.next() {
+                if self.rows_returned >= cfg.limits.max_rows {
+                    return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
+                }
+                self.rows_returned += 1;
                 let route = at(&self.fetches, self.rows_fetch).route_value.as_deref();
                 let row = Val {
                     raw: span(&self.page, start, end),
@@ -183,6 +191,10 @@ impl Scan {
                 continue;
             }
             let fetch = self.live.fetch;
+            if self.pages_read >= cfg.limits.max_pages {
+                return Err(self.over_limit(cfg, "max_pages", self.pages_read));
+            }
+            self.pages_read += 1;
             let Some(body) = self.request(host, cfg)? else {
                 self.live.cursor = Cursor::Done; // 404 on a by-id/single lookup: no row
                 continue;
@@ -310,19 +322,37 @@ impl Scan {
                 ))
             }
         };
-        if live.cursor != Cursor::Done && live.pages >= MAX_PAGES {
-            return Err(fill(
-                "stopped reading {object} at {path} after {pages} pages ({rows} rows): add \
-                 WHERE conditions that push down to read less",
-                &[
-                    ("object", self.object.name),
-                    ("path", path),
-                    ("pages", &int(MAX_PAGES.into())),
-                    ("rows", &int(live.rows as i64)),
-                ],
-            ));
-        }
         Ok(())
+    }
+
+    /// The scan reached the bound `option` at `n` (pages or rows) and there is more.
+    fn over_limit(&self, cfg: &Config, option: &str, n: u64) -> String {
+        fill(
+            "stopped reading {object} at {n} {what}, the bound set by the server option \
+             {option} ({limit}), with more to read: add WHERE conditions that push down to \
+             read less, or raise it: ALTER SERVER … OPTIONS (ADD {option} '…')",
+            &[
+                ("object", self.object.name),
+                ("n", &int(n as i64)),
+                (
+                    "what",
+                    if option == "max_rows" {
+                        "rows"
+                    } else {
+                        "pages"
+                    },
+                ),
+                ("option", option),
+                (
+                    "limit",
+                    &int(if option == "max_rows" {
+                        cfg.limits.max_rows
+                    } else {
+                        cfg.limits.max_pages
+                    } as i64),
+                ),
+            ],
+        )
     }
 
     /// Queue the page's new rows. True when the page was non-empty and entirely a repeat

@@ -16,16 +16,24 @@ struct Fake {
     pages: u32,
     notices: Vec<String>,
     rows_reports: Vec<i64>,
+    /// A clock that only sleeps and requests move: each request takes `request_ms`.
+    clock_ms: u64,
+    request_ms: u64,
 }
 
 impl Host for Fake {
     fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String> {
         assert!(headers.iter().all(|(k, _)| k == &k.to_ascii_lowercase()));
         self.urls.push(url.to_string());
+        self.clock_ms += self.request_ms;
         (self.respond)(url)
     }
     fn sleep_ms(&mut self, ms: u64) {
         self.sleeps.push(ms);
+        self.clock_ms += ms;
+    }
+    fn now_secs(&mut self) -> i64 {
+        1_700_000_000 + (self.clock_ms / 1000) as i64
     }
     fn debug(&mut self, _: &str) {}
     fn notice(&mut self, msg: &str) {
@@ -47,6 +55,8 @@ fn fake(respond: impl FnMut(&str) -> Result<HttpResponse, String> + 'static) -> 
         pages: 0,
         notices: vec![],
         rows_reports: vec![],
+        clock_ms: 0,
+        request_ms: 0,
     }
 }
 
@@ -653,4 +663,103 @@ fn a_required_qual_from_a_subquery_fails_only_when_rows_are_asked_for() {
     assert!(Scan::new(obj, &id_col(), &[], None)
         .unwrap_err()
         .contains("needs a WHERE condition on user_id"));
+}
+
+fn cfg_with(pairs: &[(&str, &str)]) -> Config {
+    let mut c = config::from_options(
+        |k| match k {
+            "api_key" => Some("sk_test_secret".into()),
+            "api_url" => Some("http://clerk.test/v1".into()),
+            _ => pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string()),
+        },
+        |_| None,
+    )
+    .unwrap();
+    c.deadline = Some(1_700_000_000 + c.limits.timeout_secs as i64);
+    c
+}
+
+#[test]
+fn a_rate_limit_storm_ends_within_the_time_budget() {
+    // Each request takes 7 s (the host's own three retries), and Clerk always says 429.
+    let obj = find("users").unwrap();
+    let cfg = cfg_with(&[("timeout_secs", "20")]);
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|_| status(429, &[("retry-after", "1")]));
+    host.request_ms = 7_000;
+    let mut row = vec![];
+    let e = scan.next_row(&mut host, &cfg, &mut row).unwrap_err();
+    assert!(
+        e.contains("budget of 20 s") && e.contains("timeout_secs") && e.contains("HTTP 429"),
+        "{e}"
+    );
+    // Never past the budget by more than one request.
+    assert!(host.clock_ms <= 20_000 + 7_000, "{} ms", host.clock_ms);
+    assert!(host.urls.len() >= 2, "it did retry");
+}
+
+#[test]
+fn no_request_starts_after_the_budget() {
+    let obj = find("billing_statements").unwrap();
+    let cfg = cfg_with(&[("timeout_secs", "5")]);
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(5000));
+    host.request_ms = 2_000;
+    let e = drain_cfg(&mut scan, &mut host, &cfg).expect_err("an error");
+    assert!(e.contains("budget of 5 s"), "{e}");
+    assert_eq!(
+        host.urls.len(),
+        3,
+        "requests at 0 s, 2 s and 4 s; none at 6 s"
+    );
+}
+
+#[test]
+fn pages_and_rows_per_scan_are_bounded_by_server_options() {
+    let obj = find("billing_statements").unwrap();
+    let mut row = vec![];
+    let cfg = cfg_with(&[("max_pages", "2")]);
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(5000));
+    let mut n = 0;
+    let e = loop {
+        match scan.next_row(&mut host, &cfg, &mut row) {
+            Ok(true) => n += 1,
+            Ok(false) => panic!("ended quietly"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(n, 1000);
+    assert!(
+        e.contains("max_pages (2)") && e.contains("billing_statements"),
+        "{e}"
+    );
+    // Exactly at the bound is fine.
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(1000));
+    assert_eq!(drain_cfg(&mut scan, &mut host, &cfg).unwrap(), 1000);
+
+    let cfg = cfg_with(&[("max_rows", "700")]);
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(5000));
+    let e = drain_cfg(&mut scan, &mut host, &cfg).expect_err("an error");
+    assert!(
+        e.contains("at 700 rows") && e.contains("max_rows (700)"),
+        "{e}"
+    );
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(700));
+    assert_eq!(drain_cfg(&mut scan, &mut host, &cfg).unwrap(), 700);
+}
+
+fn drain_cfg(scan: &mut Scan, host: &mut Fake, cfg: &Config) -> Result<usize, String> {
+    let mut row = vec![];
+    let mut n = 0;
+    while scan.next_row(host, cfg, &mut row)? {
+        n += 1;
+    }
+    Ok(n)
 }

@@ -17,10 +17,12 @@
 //!
 //! * the component is compiled once per [`Host`] (the real host builds a new `Engine` and
 //!   compiles the component for every query); instantiation is still per query;
-//! * no reqwest-retry middleware: the real host retries 5xx/408/429 and connect errors up to
-//!   3 times (ignoring `Retry-After`) before the guest sees the response. Here every guest
-//!   call is exactly one request, so request counts in tests are exact;
-//! * `time.sleep` is recorded and only really sleeps `min(ms, 5)` ms;
+//! * the host's own HTTP retries (3, on 5xx/408/429 and transport errors, `Retry-After`
+//!   ignored) only with `QuerySpec::host_retries`; by default every guest call is exactly
+//!   one request, so request counts in tests are exact;
+//! * time is virtual where it waits: `time.sleep` and the emulated retry waits move a clock
+//!   (`Query::waited_ms`, and `time.epoch-secs` is ahead by it) instead of sleeping;
+//! * SQL-backed calls at executor end fail the statement, as in the real host;
 //! * `jwt.encode` and `time.parse-from-str` are not supported; `utils.query-setting`
 //!   always returns `none`.
 

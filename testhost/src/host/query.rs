@@ -73,7 +73,9 @@ impl Host {
         }
         let vault = spec.vault.iter().cloned().collect();
 
-        let mut store = Store::new(&self.engine, HostState::new(server_options, vault));
+        let mut state = HostState::new(server_options, vault);
+        state.host_retries = spec.host_retries;
+        let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         let bindings = Wrappers::instantiate(&mut store, &self.component, &self.linker)
             .map_err(|e| anyhow!("wasmtime error: {e:#}"))?;
@@ -378,6 +380,12 @@ impl Query {
     /// `(level, message)` from report-info/notice/warning/error, in order.
     pub fn logs(&self) -> Vec<(String, String)> {
         self.store.data().logs.clone()
+    }
+
+    /// Milliseconds the statement spent waiting (guest sleeps and the host's retry waits),
+    /// on the virtual clock.
+    pub fn waited_ms(&self) -> u64 {
+        self.store.data().clock_ms
     }
 
     /// The NOTICE messages, in order.

@@ -25,6 +25,9 @@ pub struct QuerySpec {
     pub sorts: Vec<SortSpec>,
     /// Vault: `get-vault-secret(id)` and `get-vault-secret-by-name(name)` both look keys up here.
     pub vault: Vec<(String, String)>,
+    /// Emulate the real host's own HTTP retries (3, with 1/2/4 s backoff on the virtual
+    /// clock). Off by default: then one guest call is exactly one request.
+    pub host_retries: bool,
 }
 
 #[derive(Clone, Debug)]

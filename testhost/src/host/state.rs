@@ -55,6 +55,11 @@ pub struct HostState {
     pub(crate) limiter: MemTracker,
     /// The executor phase of the guest call under way.
     pub(crate) phase: Phase,
+    /// Milliseconds the virtual clock is ahead of real time: guest sleeps and emulated host
+    /// retry waits pass here instead of really waiting.
+    pub(crate) clock_ms: u64,
+    /// Emulate the real host's own retries (see `http_request`).
+    pub(crate) host_retries: bool,
 }
 
 impl HostState {
@@ -80,6 +85,8 @@ impl HostState {
             pending_error: None,
             limiter: MemTracker::default(),
             phase: Phase::Plan,
+            clock_ms: 0,
+            host_retries: false,
         }
     }
 
@@ -206,10 +213,34 @@ impl HostState {
             http::Method::Patch => "PATCH",
             http::Method::Delete => "DELETE",
         };
-        // NOTE: the real host wraps this in reqwest-retry (3 retries on 5xx/408/429/connect
-        // errors, exponential backoff, `Retry-After` ignored). Not emulated on purpose: one
-        // guest call = one request, so counts are exact.
-        let result = crate::http::request(method, &req.url, &deduped, &req.body);
+        // The real host's reqwest-retry: up to 3 retries of 5xx, 408, 429 and transport
+        // errors, with exponential backoff from 1 s (the upper bound of each jittered wait:
+        // 1, 2, 4 s), `Retry-After` ignored. Only with `QuerySpec::host_retries`, so that by
+        // default one guest call is one request and counts are exact. Waits pass on the
+        // virtual clock.
+        let mut retries = 0;
+        loop {
+            let ret = self.send(method, &req, &deduped);
+            let transient = match &ret {
+                Err(_) => true,
+                Ok(r) => matches!(r.status_code, 408 | 429 | 500..=599),
+            };
+            if !self.host_retries || !transient || retries == 3 {
+                return Ok(ret);
+            }
+            self.clock_ms += 1000 << retries;
+            retries += 1;
+        }
+    }
+
+    /// One request, recorded.
+    fn send(
+        &mut self,
+        method: &str,
+        req: &http::Request,
+        headers: &[(String, String)],
+    ) -> http::HttpResult {
+        let result = crate::http::request(method, &req.url, headers, &req.body);
         let mut call = HttpCall {
             method: method.to_string(),
             url: req.url.clone(),
@@ -239,7 +270,7 @@ impl HostState {
                     })
                     .collect();
                 Ok(http::Response {
-                    url: req.url,
+                    url: req.url.clone(),
                     status_code: resp.status,
                     headers,
                     body: resp.body,
@@ -251,7 +282,7 @@ impl HostState {
             }
         };
         self.http_calls.push(call);
-        Ok(ret)
+        ret
     }
 }
 
@@ -358,11 +389,13 @@ impl stats::Host for HostState {
 }
 
 impl time::Host for HostState {
+    /// Real time plus the virtual clock (sleeps and the host's retry waits).
     fn epoch_secs(&mut self) -> wasmtime::Result<i64> {
-        Ok(SystemTime::now()
+        let real_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0))
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        Ok(((real_ms + self.clock_ms) / 1000) as i64)
     }
 
     fn parse_from_rfc3339(&mut self, s: String) -> wasmtime::Result<time::TimeResult> {
@@ -382,9 +415,10 @@ impl time::Host for HostState {
             .ok_or_else(|| "invalid microseconds since Unix Epoch".to_string()))
     }
 
+    /// The real host sleeps the thread; here the virtual clock moves on.
     fn sleep(&mut self, millis: u64) -> wasmtime::Result<()> {
         self.sleeps.push(millis);
-        std::thread::sleep(Duration::from_millis(millis.min(5)));
+        self.clock_ms += millis;
         Ok(())
     }
 }

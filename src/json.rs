@@ -322,6 +322,7 @@ fn hex4_at(b: &[u8], i: usize) -> Option<u32> {
 }
 
 fn check_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
+    let start = i;
     let digits = |b: &[u8], mut i: usize| {
         let s = i;
         while b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -354,6 +355,12 @@ fn check_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
             return fail(i, "invalid number");
         }
         i = after;
+    }
+    // serde_json, which the host parses json cells with, refuses numbers beyond f64; so
+    // does this reader, before such a value could reach the host (it panics on them).
+    let text = core::str::from_utf8(b.get(start..i).unwrap_or_default()).unwrap_or_default();
+    if number_to_f64(text).is_none() {
+        return fail(start, "number out of range");
     }
     Ok(i)
 }

@@ -25,6 +25,8 @@ pub mod page;
 pub mod plan;
 mod prelude;
 pub mod project;
+#[cfg(test)]
+mod properties;
 pub mod replay;
 pub mod retry;
 #[cfg(target_arch = "wasm32")]

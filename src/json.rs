@@ -501,9 +501,26 @@ pub fn number_to_f64(s: &str) -> Option<f64> {
         }
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
-        let e = i32::try_from(crate::text::parse_i64(s.get(i + 1..)?)?).ok()?;
-        exp10 = exp10.checked_add(e)?;
-        i = b.len();
+        // Saturating: an exponent of any length only means "overflow" or "underflow to 0",
+        // as in serde_json.
+        i += 1;
+        let neg_exp = b.get(i) == Some(&b'-');
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let mut e: i32 = 0;
+        let digits_start = i;
+        while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            e = e
+                .saturating_mul(10)
+                .saturating_add(i32::from(d - b'0'))
+                .min(100_000);
+            i += 1;
+        }
+        if i == digits_start {
+            return None;
+        }
+        exp10 = exp10.saturating_add(if neg_exp { -e } else { e });
     }
     if !any || i != b.len() {
         return None;
@@ -681,6 +698,12 @@ mod tests {
             let want: f64 = s.parse().unwrap();
             assert_eq!(number_to_f64(s), Some(want), "{s}");
         }
+        assert_eq!(
+            number_to_f64("9233333333333333330054e-52333333333333333"),
+            Some(0.0)
+        );
+        assert_eq!(number_to_f64("0e99999999999999999999"), Some(0.0));
+        assert_eq!(number_to_f64("1e99999999999999999999"), None);
         let far = number_to_f64("1.2345678901234567890123e-300").unwrap();
         assert!((far / 1.2345678901234567e-300 - 1.0).abs() < 1e-14);
         assert_eq!(number_to_f64("1e400"), None);

@@ -142,6 +142,10 @@ pub struct Object {
     pub list_params: &'static [Param],
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
     pub columns: &'static [Column],
+    /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
+    /// itself has no total (users pages with a cursor). Offset-paged lists carry their
+    /// total in every page, so they need none.
+    pub count_path: Option<&'static str>,
 }
 
 impl Object {
@@ -155,6 +159,7 @@ impl Object {
         column_params: &[],
         list_params: &[],
         columns: &[],
+        count_path: None,
     };
 
     /// The route that must be used (objects with no instance-wide list).
@@ -612,6 +617,7 @@ pub static OBJECTS: &[Object] = &[
         name: "users",
         list: list("/users", Paging::Cursor, USER_FILTERS),
         lookups: &[lookup("id", "/users/{}")],
+        count_path: Some("/users/count"),
         columns: &[
             c("id", Text),
             c("external_id", Text),

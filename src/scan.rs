@@ -57,6 +57,19 @@ pub struct Scan {
     /// scan starts with placeholder parameters and gets real ones at its first re-scan.
     notices: Vec<String>,
     deferred_error: Option<String>,
+    /// For a scan that needs no column and has no condition (`count(*)`, `exists`): Clerk's
+    /// total, asked for in one request, then that many empty rows. None: page as usual.
+    count: Option<Count>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Count {
+    Ask,
+    /// Rows still to return, of `total`.
+    Left {
+        left: u64,
+        total: u64,
+    },
 }
 
 impl Scan {
@@ -91,7 +104,20 @@ impl Scan {
                     .clamp(1, PAGE_SIZE as i64) as u64
             })
             .unwrap_or(PAGE_SIZE);
+        // Postgres rechecks every condition on the rows, so a scan with a condition needs
+        // real values; only one with neither columns nor conditions can be answered by a
+        // count (offset-paged lists carry it in every page).
+        let countable = |f: &Fetch| match f.paging {
+            Paging::Offset { .. } => true,
+            Paging::Cursor => object.count_path.is_some(),
+            Paging::Unpaged | Paging::Single => false,
+        };
+        let count = (columns.is_empty() && quals.is_empty() && fetches.len() == 1)
+            .then(|| fetches.first().filter(|f| countable(f)))
+            .flatten()
+            .map(|_| Count::Ask);
         Ok(Scan {
+            count,
             object,
             projection: Projection::new(object, columns, quals),
             live: Live::start(&fetches, 0),
@@ -128,6 +154,29 @@ impl Scan {
         }
         for n in self.notices.drain(..) {
             host.notice(&n);
+        }
+        if self.count == Some(Count::Ask) {
+            self.count = self
+                .ask_count(host, cfg)?
+                .map(|total| Count::Left { left: total, total });
+        }
+        if let Some(Count::Left { left, total }) = self.count {
+            if left == 0 {
+                return Ok(false);
+            }
+            if self.rows_returned >= cfg.limits.max_rows {
+                return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
+            }
+            self.rows_returned += 1;
+            self.count = Some(Count::Left {
+                left: left - 1,
+                total,
+            });
+            out.clear();
+            if left == 1 {
+                host.rows_returned(total as i64);
+            }
+            return Ok(true);
         }
         loop {
             if let Some((start, end)) = self.rows.next() {
@@ -166,6 +215,9 @@ impl Scan {
 
     /// Start over with the same quals: replay buffered pages, then continue live.
     pub fn rescan(&mut self) {
+        if let Some(Count::Left { total, .. }) = self.count {
+            self.count = Some(Count::Left { left: total, total });
+        }
         self.rows = Vec::new().into_iter();
         self.page = Rc::default();
         self.seen = Seen::new(chunks_may_overlap(&self.fetches));
@@ -214,6 +266,47 @@ impl Scan {
     }
 
     #[inline]
+    /// The list's total in one request: the object's count endpoint, or one row of an
+    /// offset-paged list (which carries `total_count`). None when the answer has no total.
+    fn ask_count(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<Option<u64>, String> {
+        let f = at(&self.fetches, 0);
+        let (path, single) = match self.object.count_path {
+            Some(p) => (p, true),
+            None => (f.path.as_str(), false),
+        };
+        let mut query = QueryString::default();
+        if !single {
+            for (k, v) in &f.params {
+                query.add(k, v);
+            }
+            query.add("limit", "1");
+            if f.paging == (Paging::Offset { paginated: true }) {
+                query.add("paginated", "true");
+            }
+        }
+        let body = client::get(host, cfg, self.object.name, path, query.as_str(), false)
+            .map_err(GetError::message)?
+            .unwrap_or_default();
+        self.pages_read += 1;
+        host.page_received(0, body.len() as i64);
+        if single {
+            let root = crate::json::parse(&body).map_err(|e| {
+                fill(
+                    "unexpected response from Clerk for {object} at {path}: malformed JSON \
+                     ({what})",
+                    &[
+                        ("object", self.object.name),
+                        ("path", path),
+                        ("what", e.what),
+                    ],
+                )
+            })?;
+            let total = root.get("total_count").and_then(|t| t.as_i64());
+            return Ok(total.and_then(|t| u64::try_from(t).ok()));
+        }
+        Ok(page::parse(self.object.name, path, f.paging, &body)?.total)
+    }
+
     fn parse(&self, fetch: usize, body: &str) -> Result<page::Page, String> {
         let f = at(&self.fetches, fetch);
         page::parse(self.object.name, &f.path, f.paging, body)

@@ -196,3 +196,69 @@ fn an_unknown_object_lists_the_valid_names() {
     }
     assert_eq!(mock.requests().len(), 0);
 }
+
+#[test]
+fn count_star_is_one_request_for_every_object_and_exact() {
+    // `select count(*) from clerk.<object>`: no column, no condition.
+    for n_users in [0, 1234] {
+        let mock = mock(n_users);
+        let ds = mock.dataset();
+        let lists: Vec<(&str, usize)> = vec![
+            ("allowlist_identifiers", ds.allowlist_identifiers.len()),
+            ("blocklist_identifiers", ds.blocklist_identifiers.len()),
+            ("domains", ds.domains.len()),
+            ("invitations", ds.invitations.len()),
+            ("jwt_templates", ds.jwt_templates.len()),
+            ("oauth_applications", ds.oauth_applications.len()),
+            ("organizations", ds.organizations.len()),
+            (
+                "organization_invitations",
+                ds.organization_invitations.len(),
+            ),
+            (
+                "organization_memberships",
+                ds.organization_memberships.len(),
+            ),
+            ("redirect_urls", ds.redirect_urls.len()),
+            ("saml_connections", ds.saml_connections.len()),
+            ("users", ds.users.len()),
+            ("billing_plans", ds.billing_plans.len()),
+            (
+                "billing_subscription_items",
+                ds.billing_subscription_items.len(),
+            ),
+            ("billing_statements", ds.billing_statements.len()),
+        ];
+        for (object, want) in lists {
+            mock.clear_requests();
+            let mut q = query(&mock, object, vec![], vec![]);
+            let rows = q.scan_all().unwrap_or_else(|e| panic!("{object}: {e}"));
+            assert_eq!(rows.len(), want, "{object} with {n_users} users");
+            assert!(rows.iter().all(Vec::is_empty));
+            assert_eq!(mock.requests().len(), 1, "{object}: one request");
+            assert_eq!(q.stats().rows_out, want as i64, "{object}");
+        }
+        if n_users > 0 {
+            assert!(ds.users.len() > 500, "a count larger than a page");
+            assert_eq!(
+                mock.requests()[0].path,
+                "/v1/billing/statements",
+                "the last one asked the list itself"
+            );
+        }
+    }
+    // With a condition Postgres rechecks values, so the rows are read.
+    let mock = mock(1234);
+    let rows = scan(
+        &mock,
+        "users",
+        text_cols(&["banned"]),
+        vec![QualSpec::eq(
+            "banned",
+            clerk_fdw_testhost::host::Cell::Bool(true),
+        )],
+    )
+    .unwrap();
+    assert!(!rows.is_empty());
+    assert!(mock.requests().iter().all(|r| r.path == "/v1/users"));
+}

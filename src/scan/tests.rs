@@ -763,3 +763,48 @@ fn drain_cfg(scan: &mut Scan, host: &mut Fake, cfg: &Config) -> Result<usize, St
     }
     Ok(n)
 }
+
+#[test]
+fn count_without_columns_is_one_request() {
+    // Users: GET /users/count.
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &[], &[], None).unwrap();
+    let mut host = fake(|url| {
+        assert!(url.contains("/users/count"), "{url}");
+        ok(json!({"object": "total_count", "total_count": 1234}))
+    });
+    let mut row = vec![Some(Cell::Bool(true))];
+    let mut n = 0;
+    while scan.next_row(&mut host, &cfg(), &mut row).unwrap() {
+        assert!(row.is_empty());
+        n += 1;
+    }
+    assert_eq!((n, host.urls.len()), (1234, 1));
+    assert_eq!(host.rows_reports, vec![1234]);
+
+    // An offset-paged list: one row of the list carries total_count.
+    let obj = find("billing_statements").unwrap();
+    let mut scan = Scan::new(obj, &[], &[], None).unwrap();
+    let mut host = fake(envelope_server(777));
+    assert_eq!(drain_cfg(&mut scan, &mut host, &cfg()).unwrap(), 777);
+    assert_eq!(host.urls.len(), 1);
+    assert_eq!(param(&host.urls[0], "limit").as_deref(), Some("1"));
+
+    // Zero is zero rows.
+    let mut scan = Scan::new(obj, &[], &[], None).unwrap();
+    let mut host = fake(envelope_server(0));
+    assert_eq!(drain_cfg(&mut scan, &mut host, &cfg()).unwrap(), 0);
+
+    // A list without a total is paged as usual.
+    let obj = find("allowlist_identifiers").unwrap();
+    let mut scan = Scan::new(obj, &[], &[], None).unwrap();
+    let mut host = fake(|url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        let limit: u64 = param(url, "limit").unwrap().parse().unwrap();
+        if param(url, "paginated").is_some() && limit == 1 {
+            return ok(json!([{"id": "x"}]));
+        }
+        ok(Value::Array(ids(offset..(offset + limit).min(700))))
+    });
+    assert_eq!(drain_cfg(&mut scan, &mut host, &cfg()).unwrap(), 700);
+}

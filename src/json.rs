@@ -494,8 +494,19 @@ pub fn number_to_f64(s: &str) -> Option<f64> {
     }
     if b.get(i) == Some(&b'.') {
         i += 1;
+        // Trailing zeros of the fraction change nothing; dropping them keeps `12.0` exact
+        // for mantissas up to 2^53.
+        let mut zeros = 0;
         while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            digit(*d, true, &mut mant, &mut exp10);
+            if *d == b'0' {
+                zeros += 1;
+            } else {
+                for _ in 0..zeros {
+                    digit(b'0', true, &mut mant, &mut exp10);
+                }
+                zeros = 0;
+                digit(*d, true, &mut mant, &mut exp10);
+            }
             any = true;
             i += 1;
         }

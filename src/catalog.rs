@@ -105,10 +105,12 @@ pub struct Column {
     pub def: &'static ColumnDef,
 }
 
-/// `column = x` answered by one `GET path` with x in place of `{}`.
+/// `column = x` answered by one `GET path` with x in place of `{}`; the answer's `field`
+/// must still be x (a slug lookup also finds by id).
 #[derive(Debug, Clone, Copy)]
 pub struct Lookup {
     pub column: &'static str,
+    pub field: &'static str,
     pub path: &'static str,
 }
 
@@ -249,7 +251,11 @@ const fn before(column: &'static str, param: &'static str) -> Filter {
 }
 
 const fn lookup(column: &'static str, path: &'static str) -> Lookup {
-    Lookup { column, path }
+    Lookup {
+        column,
+        field: column,
+        path,
+    }
 }
 
 const OFFSET: Paging = Paging::Offset { paginated: false };
@@ -773,11 +779,21 @@ pub static OBJECTS: &[Object] = &[
     // billing statements (timestamp is the creation time)
     Object {
         name: "billing_statements",
-        aliases: &["billing/statements"],
+        // `billing/statement` is the Supabase wrapper's name for one statement, pinned by
+        // `statement_id`: its tables keep working here.
+        aliases: &["billing/statements", "billing/statement"],
         list: list("/billing/statements", PAGINATED, &[]),
-        lookups: &[lookup("id", "/billing/statements/{}")],
+        lookups: &[
+            lookup("id", "/billing/statements/{}"),
+            Lookup {
+                column: "statement_id",
+                field: "id",
+                path: "/billing/statements/{}",
+            },
+        ],
         columns: &[
             c("id", Text),
+            d!("statement_id", Text, Src::Path(&["id"])),
             c("status", Text),
             c("timestamp", Timestamptz),
             d!("payer_id", Text, Src::Path(&["payer", "id"])),

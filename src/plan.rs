@@ -48,7 +48,12 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         return Err(required_qual_error(object, quals));
     };
 
-    for &Lookup { column, path } in object.lookups {
+    for &Lookup {
+        column,
+        field,
+        path,
+    } in object.lookups
+    {
         let Some(values) = eq_values(quals, column) else {
             continue;
         };
@@ -64,7 +69,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
                     params: column_params.clone(),
                     paging: Paging::Single,
                     route_value: None,
-                    expect: Some((column, v)),
+                    expect: Some((field, v)),
                     missing_is_empty: true,
                 });
             }

@@ -262,3 +262,48 @@ fn count_star_is_one_request_for_every_object_and_exact() {
     assert!(!rows.is_empty());
     assert!(mock.requests().iter().all(|r| r.path == "/v1/users"));
 }
+
+#[test]
+fn tables_made_for_the_supabase_wrapper_keep_working() {
+    // Its `billing/statement` table: (statement_id, id, status, timestamp timestamp, attrs),
+    // queried with `where statement_id = '…'`.
+    let mock = mock(30);
+    let ds = mock.dataset();
+    let st = &ds.billing_statements[1];
+    let id = st["id"].as_str().unwrap();
+    let rows = scan(
+        &mock,
+        "billing/statement",
+        cols(&[
+            ("statement_id", TypeOid::String),
+            ("id", TypeOid::String),
+            ("status", TypeOid::String),
+            ("timestamp", TypeOid::Timestamp),
+            ("attrs", TypeOid::Json),
+        ]),
+        vec![QualSpec::eq("statement_id", s(id))],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        text(&rows[0][0]).as_deref(),
+        Some(id),
+        "rechecks statement_id = x"
+    );
+    assert_eq!(text(&rows[0][1]).as_deref(), Some(id));
+    assert_eq!(json(&rows[0][4]), *st);
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, format!("/v1/billing/statements/{id}"));
+    // Its other path-style names are ours too.
+    for name in [
+        "users/billing/subscription",
+        "organizations/billing/subscription",
+        "billing/payment_attempts",
+        "billing/plans",
+        "billing/subscription_items",
+        "billing/statements",
+    ] {
+        assert!(clerk_fdw::catalog::find(name).is_some(), "{name}");
+    }
+}

@@ -270,6 +270,15 @@ const fn list(path: &'static str, paging: Paging, filters: &'static [Filter]) ->
 }
 
 const INVITATION_STATUS: &[&str] = &["pending", "accepted", "revoked", "expired"];
+const SESSION_STATUS: &[&str] = &[
+    "abandoned",
+    "active",
+    "ended",
+    "expired",
+    "removed",
+    "replaced",
+    "revoked",
+];
 
 const USER_FILTERS: &[Filter] = &[
     values("id", "user_id"),
@@ -580,6 +589,62 @@ pub static OBJECTS: &[Object] = &[
         columns: &[
             c("id", Text),
             c("url", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // a user's sessions (Clerk lists sessions per user; listing all is deprecated)
+    Object {
+        name: "sessions",
+        lookups: &[lookup("id", "/sessions/{}")],
+        routes: &[Route {
+            column: "user_id",
+            endpoint: Endpoint {
+                path: "/sessions?user_id={}",
+                paging: PAGINATED,
+                filters: &[one_of("status", "status", SESSION_STATUS)],
+            },
+        }],
+        columns: &[
+            c("id", Text),
+            d!("user_id", Text, Src::Any(&[Field, Src::RouteValue])),
+            c("client_id", Text),
+            c("status", Text),
+            c("last_active_at", Timestamptz),
+            c("last_active_organization_id", Text),
+            c("latest_activity", Jsonb),
+            d!(
+                "browser_name",
+                Text,
+                Src::Path(&["latest_activity", "browser_name"])
+            ),
+            d!(
+                "browser_version",
+                Text,
+                Src::Path(&["latest_activity", "browser_version"])
+            ),
+            d!(
+                "device_type",
+                Text,
+                Src::Path(&["latest_activity", "device_type"])
+            ),
+            d!(
+                "is_mobile",
+                Bool,
+                Src::Path(&["latest_activity", "is_mobile"])
+            ),
+            d!(
+                "ip_address",
+                Text,
+                Src::Path(&["latest_activity", "ip_address"])
+            ),
+            d!("city", Text, Src::Path(&["latest_activity", "city"])),
+            d!("country", Text, Src::Path(&["latest_activity", "country"])),
+            c("actor", Jsonb),
+            c("tasks", Jsonb),
+            c("expire_at", Timestamptz),
+            c("abandon_at", Timestamptz),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
@@ -923,7 +988,7 @@ mod tests {
 
     #[test]
     fn every_object_is_found_by_name_and_alias() {
-        assert_eq!(OBJECTS.len(), 18);
+        assert_eq!(OBJECTS.len(), 19);
         for o in OBJECTS {
             assert_eq!(find(o.name).unwrap().name, o.name);
             for a in o.aliases {
@@ -935,7 +1000,7 @@ mod tests {
             find("users/billing/subscription").unwrap().name,
             "user_billing_subscriptions"
         );
-        assert!(find("sessions").is_none());
+        assert!(find("session").is_none());
     }
 
     #[test]

@@ -44,10 +44,8 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
             return Ok(route_fetches(route, &values, quals, &column_params));
         }
     }
-    let Some(list) = object.list else {
-        return Err(required_qual_error(object, quals));
-    };
-
+    // By-id lookups come before the list, and work for objects without one (a session by
+    // id needs no user).
     for &Lookup {
         column,
         field,
@@ -57,10 +55,11 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         let Some(values) = eq_values(quals, column) else {
             continue;
         };
-        let list_takes_values = list
-            .filters
-            .iter()
-            .any(|f| f.column == column && matches!(f.kind, FilterKind::Values { .. }));
+        let list_takes_values = object.list.is_some_and(|list| {
+            list.filters
+                .iter()
+                .any(|f| f.column == column && matches!(f.kind, FilterKind::Values { .. }))
+        });
         if values.len() == 1 || (!list_takes_values && values.len() <= MAX_BY_ID_LOOKUPS) {
             let mut fetches = Vec::new();
             for v in values {
@@ -77,6 +76,9 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         }
     }
 
+    let Some(list) = object.list else {
+        return Err(required_qual_error(object, quals));
+    };
     let mut params = Vec::new();
     for p in object.list_params {
         params.push(pair(p.name, p.value));
@@ -99,13 +101,29 @@ fn route_fetches(
     column_params: &[(String, String)],
 ) -> Vec<Fetch> {
     let single = route.endpoint.paging == Paging::Single;
+    // `/sessions?user_id={}`: the value is a query parameter rather than part of the path.
+    let template = route.endpoint.path;
+    let (path, param) = match crate::text::find(template, "?") {
+        Some(i) => (
+            template.get(..i).unwrap_or(template),
+            template.get(i + 1..).and_then(|q| q.strip_suffix("={}")),
+        ),
+        None => (template, None),
+    };
     let mut fetches = Vec::new();
     for v in values {
-        let path = replace(route.endpoint.path, "{}", &encode(v));
+        let mut params = column_params.to_vec();
+        let path = match param {
+            Some(name) => {
+                params.push(pair(name, v));
+                path.to_string()
+            }
+            None => replace(path, "{}", &encode(v)),
+        };
         fetches.append(&mut endpoint_fetches(
             &route.endpoint,
             path,
-            column_params.to_vec(),
+            params,
             quals,
             Some(v.clone()),
             single,

@@ -80,6 +80,7 @@ fn every_object_scans_to_the_end_with_no_sql_at_executor_end() {
             "organization_id",
             ds.organizations[0]["id"].clone(),
         ),
+        ("sessions", "user_id", json!(ids(&ds.users)[3])),
     ];
     for object in clerk_fdw::catalog::OBJECTS.iter().map(|o| o.name) {
         let quals = pinned

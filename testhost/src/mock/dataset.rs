@@ -20,6 +20,8 @@ pub struct Dataset {
     pub billing_plans: Vec<Value>,
     pub billing_subscription_items: Vec<Value>,
     pub billing_statements: Vec<Value>,
+    /// `i % 4` sessions for user `i` (see [`make_session`]), in creation order.
+    pub sessions: Vec<Value>,
     /// Each carries `statement_id`.
     pub billing_payment_attempts: Vec<Value>,
     /// `(user_id, CommerceSubscription)`.
@@ -530,6 +532,13 @@ impl Dataset {
                 "groups": groups,
             }));
             d.billing_payment_attempts.extend(attempts);
+        }
+
+        for i in 0..n_users {
+            for j in 0..i % 4 {
+                let k = d.sessions.len();
+                d.sessions.push(make_session(i, j, k));
+            }
         }
         d
     }

@@ -151,6 +151,8 @@ impl<'a> PlusMinus<'a> {
 pub(crate) enum Route<'a> {
     Users,
     UsersCount,
+    Sessions,
+    Session(&'a str),
     User(&'a str),
     UserOrgMemberships(&'a str),
     UserSubscription(&'a str),
@@ -199,6 +201,8 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
     Some(match segs {
         ["users"] => Route::Users,
         ["users", "count"] => Route::UsersCount,
+        ["sessions"] => Route::Sessions,
+        ["sessions", id] => Route::Session(id),
         ["users", id] => Route::User(id),
         ["users", id, "organization_memberships"] => Route::UserOrgMemberships(id),
         ["users", id, "billing", "subscription"] => Route::UserSubscription(id),
@@ -677,6 +681,44 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             });
             paged_envelope(&d.billing_subscription_items, &idx, limit, offset)
         }
+        Route::Sessions => {
+            // Clerk deprecated listing sessions without a user or a client.
+            let (user, client) = (q.get("user_id"), q.get("client_id"));
+            if user.is_none() && client.is_none() {
+                return Err(clerk_param_error(
+                    "user_id",
+                    "provide either `user_id` or `client_id`",
+                ));
+            }
+            let status = q.get("status");
+            const STATUSES: [&str; 7] = [
+                "abandoned",
+                "active",
+                "ended",
+                "expired",
+                "removed",
+                "replaced",
+                "revoked",
+            ];
+            if status.is_some_and(|s| !STATUSES.contains(&s)) {
+                return Err(clerk_param_error(
+                    "status",
+                    "`status` is not a session status",
+                ));
+            }
+            let (limit, offset) = q.paging()?;
+            let mut idx: Vec<usize> = (0..d.sessions.len())
+                .filter(|&i| {
+                    let v = &d.sessions[i];
+                    user.is_none_or(|u| get_str(v, "user_id") == Some(u))
+                        && client.is_none_or(|c| get_str(v, "client_id") == Some(c))
+                        && status.is_none_or(|s| get_str(v, "status") == Some(s))
+                })
+                .collect();
+            sort_by_path(&d.sessions, &mut idx, &["created_at"], true);
+            array_or_envelope(q, &d.sessions, &idx, limit, offset)
+        }
+        Route::Session(id) => by_id(&d.sessions, id),
         Route::Statements => {
             let (limit, offset) = q.paging()?;
             let mut idx = all_idx(d.billing_statements.len());

@@ -1,0 +1,102 @@
+//! docs/objects.md against the catalog, so the two cannot drift: every object has its
+//! section with exactly its columns and types, and the summary's aliases and required
+//! conditions are the catalog's.
+
+use clerk_fdw::catalog::OBJECTS;
+use std::collections::BTreeMap;
+
+fn objects_md() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/objects.md");
+    std::fs::read_to_string(path).expect("docs/objects.md")
+}
+
+/// `## name` sections → their `| Column | Type | Value |` rows as (column, type).
+fn sections(md: &str) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in md.lines() {
+        if let Some(name) = line.strip_prefix("## ") {
+            current = Some(name.trim().to_string());
+            continue;
+        }
+        let (Some(name), Some(row)) = (&current, line.strip_prefix("| `")) else {
+            continue;
+        };
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if cells.len() >= 3 && !cells[0].contains(' ') {
+            let col = cells[0].trim_end_matches('`').to_string();
+            let ty = cells[1].to_string();
+            out.entry(name.clone())
+                .or_insert_with(Vec::new)
+                .push((col, ty));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_object_is_documented_with_exactly_its_columns() {
+    let md = objects_md();
+    let docs = sections(&md);
+    assert!(
+        md.contains(&format!("exposes {} Clerk objects", OBJECTS.len())),
+        "the intro gives the count"
+    );
+    for o in OBJECTS {
+        let Some(rows) = docs.get(o.name) else {
+            panic!("docs/objects.md has no section ## {}", o.name)
+        };
+        let mut want: Vec<(String, String)> = o
+            .columns
+            .iter()
+            .map(|c| (c.name.to_string(), c.def.ty.sql_name().to_string()))
+            .collect();
+        want.push(("attrs".into(), "jsonb".into()));
+        assert_eq!(rows, &want, "columns of {} in docs/objects.md", o.name);
+    }
+    let documented: Vec<&String> = docs
+        .keys()
+        .filter(|k| !k.contains(' '))
+        .filter(|k| OBJECTS.iter().all(|o| o.name != k.as_str()))
+        .collect();
+    assert!(
+        documented.is_empty(),
+        "sections for unknown objects: {documented:?}"
+    );
+}
+
+#[test]
+fn the_summary_has_the_catalogs_aliases_and_required_conditions() {
+    let md = objects_md();
+    for o in OBJECTS {
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| [`{}`]", o.name)))
+            .unwrap_or_else(|| panic!("no summary row for {}", o.name));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let aliases = cells[2];
+        for a in o.aliases {
+            assert!(aliases.contains(&format!("`{a}`")), "{}: alias {a}", o.name);
+        }
+        if o.aliases.is_empty() {
+            assert_eq!(aliases, "–", "{}", o.name);
+        }
+        let required = cells[6];
+        match o.required_route() {
+            Some(r) => assert_eq!(required, format!("**`{}`**", r.column), "{}", o.name),
+            None => assert_eq!(required, "–", "{}", o.name),
+        }
+    }
+    let n_required = OBJECTS
+        .iter()
+        .filter(|o| o.required_route().is_some())
+        .count();
+    let words = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven"];
+    assert!(
+        md.contains(&format!(
+            "{} objects have no instance-wide list",
+            words[n_required]
+        )),
+        "the count of objects with a required condition"
+    );
+}

@@ -87,6 +87,11 @@ pub enum Src {
     Any(&'static [Src]),
     /// The whole object.
     Attrs,
+    /// A field of the parent object (a child table's row is an element of its parent's
+    /// array: `user_id` of an email address is the user's `id`).
+    Parent(&'static str),
+    /// Whether this element is the one the parent's field names (`is_primary`).
+    IsParentField(&'static str),
 }
 
 /// A declared column's type (for IMPORT FOREIGN SCHEMA) and where its value comes from.
@@ -148,6 +153,8 @@ pub struct Object {
     /// itself has no total (users pages with a cursor). Offset-paged lists carry their
     /// total in every page, so they need none.
     pub count_path: Option<&'static str>,
+    /// A child table: one row per element of this array field of each listed object.
+    pub elements: Option<&'static str>,
 }
 
 impl Object {
@@ -162,6 +169,7 @@ impl Object {
         list_params: &[],
         columns: &[],
         count_path: None,
+        elements: None,
     };
 
     /// The route that must be used (objects with no instance-wide list).
@@ -257,6 +265,13 @@ const fn lookup(column: &'static str, path: &'static str) -> Lookup {
         path,
     }
 }
+
+/// A child table's rows for one user: `GET /users/{id}`, the user's own arrays.
+const USER_BY_ID: Lookup = Lookup {
+    column: "user_id",
+    field: "id",
+    path: "/users/{}",
+};
 
 const OFFSET: Paging = Paging::Offset { paginated: false };
 const PAGINATED: Paging = Paging::Offset { paginated: true };
@@ -589,6 +604,143 @@ pub static OBJECTS: &[Object] = &[
         columns: &[
             c("id", Text),
             c("url", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // one row per email address of each user
+    Object {
+        name: "user_email_addresses",
+        list: list(
+            "/users",
+            Paging::Cursor,
+            &[
+                values("user_id", "user_id"),
+                values("email_address", "email_address"),
+            ],
+        ),
+        lookups: &[USER_BY_ID],
+        elements: Some("email_addresses"),
+        columns: &[
+            c("id", Text),
+            d!("user_id", Text, Src::Parent("id")),
+            c("email_address", Text),
+            d!(
+                "is_primary",
+                Bool,
+                Src::IsParentField("primary_email_address_id")
+            ),
+            d!(
+                "verification_status",
+                Text,
+                Src::Path(&["verification", "status"])
+            ),
+            d!(
+                "verification_strategy",
+                Text,
+                Src::Path(&["verification", "strategy"])
+            ),
+            c("reserved", Bool),
+            c("linked_to", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // one row per phone number of each user
+    Object {
+        name: "user_phone_numbers",
+        list: list(
+            "/users",
+            Paging::Cursor,
+            &[
+                values("user_id", "user_id"),
+                values("phone_number", "phone_number"),
+            ],
+        ),
+        lookups: &[USER_BY_ID],
+        elements: Some("phone_numbers"),
+        columns: &[
+            c("id", Text),
+            d!("user_id", Text, Src::Parent("id")),
+            c("phone_number", Text),
+            d!(
+                "is_primary",
+                Bool,
+                Src::IsParentField("primary_phone_number_id")
+            ),
+            d!(
+                "verification_status",
+                Text,
+                Src::Path(&["verification", "status"])
+            ),
+            d!(
+                "verification_strategy",
+                Text,
+                Src::Path(&["verification", "strategy"])
+            ),
+            c("reserved_for_second_factor", Bool),
+            c("default_second_factor", Bool),
+            c("linked_to", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // one row per external account (OAuth provider) of each user
+    Object {
+        name: "user_external_accounts",
+        list: list("/users", Paging::Cursor, &[values("user_id", "user_id")]),
+        lookups: &[USER_BY_ID],
+        elements: Some("external_accounts"),
+        columns: &[
+            c("id", Text),
+            d!("user_id", Text, Src::Parent("id")),
+            c("provider", Text),
+            c("provider_user_id", Text),
+            c("email_address", Text),
+            c("first_name", Text),
+            c("last_name", Text),
+            c("username", Text),
+            c("image_url", Text),
+            c("approved_scopes", Text),
+            d!(
+                "verification_status",
+                Text,
+                Src::Path(&["verification", "status"])
+            ),
+            c("public_metadata", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // one row per web3 wallet of each user
+    Object {
+        name: "user_web3_wallets",
+        list: list("/users", Paging::Cursor, &[values("user_id", "user_id")]),
+        lookups: &[USER_BY_ID],
+        elements: Some("web3_wallets"),
+        columns: &[
+            c("id", Text),
+            d!("user_id", Text, Src::Parent("id")),
+            c("web3_wallet", Text),
+            d!(
+                "is_primary",
+                Bool,
+                Src::IsParentField("primary_web3_wallet_id")
+            ),
+            d!(
+                "verification_status",
+                Text,
+                Src::Path(&["verification", "status"])
+            ),
+            d!(
+                "verification_strategy",
+                Text,
+                Src::Path(&["verification", "strategy"])
+            ),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
@@ -988,7 +1140,7 @@ mod tests {
 
     #[test]
     fn every_object_is_found_by_name_and_alias() {
-        assert_eq!(OBJECTS.len(), 19);
+        assert_eq!(OBJECTS.len(), 23);
         for o in OBJECTS {
             assert_eq!(find(o.name).unwrap().name, o.name);
             for a in o.aliases {

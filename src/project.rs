@@ -73,6 +73,7 @@ impl Projection {
     pub fn project(
         &self,
         row: Val<'_>,
+        parent: Val<'_>,
         route_value: Option<&str>,
         out: &mut Vec<Option<Cell>>,
     ) -> Result<Option<usize>, String> {
@@ -84,7 +85,11 @@ impl Projection {
                 fields.push(f);
             }
         }
-        let row = Row { val: row, fields };
+        let row = Row {
+            val: row,
+            fields,
+            parent,
+        };
         let mut scrubbed = None;
         for (i, col) in self.columns.iter().enumerate() {
             let mut cell = match resolve(col.src, col, &row, route_value) {
@@ -122,6 +127,8 @@ impl Projection {
 struct Row<'a> {
     val: Val<'a>,
     fields: Vec<(&'a str, Val<'a>)>,
+    /// The object whose array holds this row (the row itself for top-level objects).
+    parent: Val<'a>,
 }
 
 impl<'a> Row<'a> {
@@ -146,6 +153,15 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
     match src {
         Src::Field => found(row.get(&col.name)),
         Src::Attrs => Found::Json(row.val),
+        Src::Parent(field) => found(row.parent.get(field)),
+        Src::IsParentField(field) => {
+            let id = row.get("id").and_then(|v| v.as_str());
+            let named = row.parent.get(field).and_then(|v| v.as_str());
+            let yes = id.is_some() && id == named;
+            Found::Json(Val {
+                raw: if yes { "true" } else { "false" },
+            })
+        }
         Src::Path(path) => {
             let mut v = None;
             for (i, k) in path.iter().enumerate() {
@@ -258,8 +274,8 @@ mod tests {
         let p = Projection::new(find(object).unwrap(), &cols(spec), quals);
         let mut out = vec![Some(Cell::Bool(true))]; // stale content must be cleared
         let text = row.to_string();
-        p.project(json::parse(&text).unwrap(), Some("route_val"), &mut out)
-            .map(|_| out)
+        let v = json::parse(&text).unwrap();
+        p.project(v, v, Some("route_val"), &mut out).map(|_| out)
     }
 
     #[test]

@@ -39,9 +39,10 @@ pub struct Scan {
     fetches: Vec<Fetch>,
     first_page: u64,
     live: Live,
-    /// The current page: its body, the spans of the rows still to return, and its fetch.
+    /// The current page: its body, the spans of the rows still to return (each with the
+    /// span of its parent object, itself unless a child table), and its fetch.
     page: Rc<String>,
-    rows: alloc::vec::IntoIter<(usize, usize)>,
+    rows: alloc::vec::IntoIter<(usize, usize, usize, usize)>,
     rows_fetch: usize,
     seen: Seen,
     replay: Replay,
@@ -179,7 +180,7 @@ impl Scan {
             return Ok(true);
         }
         loop {
-            if let Some((start, end)) = self.rows.next() {
+            if let Some((start, end, parent_start, parent_end)) = self.rows.next() {
                 if self.rows_returned >= cfg.limits.max_rows {
                     return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
                 }
@@ -188,7 +189,10 @@ impl Scan {
                 let row = Val {
                     raw: span(&self.page, start, end),
                 };
-                let scrubbed = self.projection.project(row, route, out)?;
+                let parent = Val {
+                    raw: span(&self.page, parent_start, parent_end),
+                };
+                let scrubbed = self.projection.project(row, parent, route, out)?;
                 if let (Some(col), false) = (scrubbed, self.nul_noticed) {
                     self.nul_noticed = true;
                     let id = row_id(&self.page, start, end).unwrap_or_default();
@@ -453,8 +457,24 @@ impl Scan {
     fn accept(&mut self, fetch: usize, body: Rc<String>, rows: Spans) -> bool {
         let expect = at(&self.fetches, fetch).expect.as_ref();
         let (kept, repeat) = self.seen.filter(&body, rows, expect);
+        let mut rows = Vec::new();
+        for (s, e) in kept {
+            match self.object.elements {
+                None => rows.push((s, e, s, e)),
+                // A child table: one row per element of the parent's array.
+                Some(field) => {
+                    let parent = Val {
+                        raw: span(&body, s, e),
+                    };
+                    for el in parent.get(field).map(|a| a.items()).into_iter().flatten() {
+                        let start = el.raw.as_ptr() as usize - body.as_ptr() as usize;
+                        rows.push((start, start + el.raw.len(), s, e));
+                    }
+                }
+            }
+        }
         self.page = body;
-        self.rows = kept.into_iter();
+        self.rows = rows.into_iter();
         self.rows_fetch = fetch;
         repeat
     }

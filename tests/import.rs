@@ -4,7 +4,7 @@ mod common;
 use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
-const OBJECTS: [&str; 19] = [
+const OBJECTS: [&str; 23] = [
     "allowlist_identifiers",
     "blocklist_identifiers",
     "domains",
@@ -24,6 +24,10 @@ const OBJECTS: [&str; 19] = [
     "user_billing_subscriptions",
     "organization_billing_subscriptions",
     "sessions",
+    "user_email_addresses",
+    "user_phone_numbers",
+    "user_external_accounts",
+    "user_web3_wallets",
 ];
 
 fn import(list: ImportListType, tables: &[&str]) -> Vec<String> {

@@ -92,6 +92,16 @@ pub enum Src {
     Parent(&'static str),
     /// Whether this element is the one the parent's field names (`is_primary`).
     IsParentField(&'static str),
+    /// Whether a nested field has a given value (`verified`: the verification's status is
+    /// "verified"); false when it is missing.
+    PathIs(&'static PathIs),
+}
+
+/// A nested field compared with a constant (behind a reference: it keeps `Src` small).
+#[derive(Debug, PartialEq, Eq)]
+pub struct PathIs {
+    pub path: &'static [&'static str],
+    pub value: &'static str,
 }
 
 /// A declared column's type (for IMPORT FOREIGN SCHEMA) and where its value comes from.
@@ -604,6 +614,108 @@ pub static OBJECTS: &[Object] = &[
         columns: &[
             c("id", Text),
             c("url", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // roles members can have in organizations (system and custom)
+    Object {
+        name: "organization_roles",
+        list: list("/organization_roles", OFFSET, &[]),
+        columns: &[
+            c("id", Text),
+            c("key", Text),
+            c("name", Text),
+            c("description", Text),
+            c("is_creator_eligible", Bool),
+            c("permissions", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // permissions that organization roles grant
+    Object {
+        name: "organization_permissions",
+        list: list("/organization_permissions", OFFSET, &[]),
+        columns: &[
+            c("id", Text),
+            c("key", Text),
+            c("name", Text),
+            c("description", Text),
+            c("type", Text),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // the sign-up waitlist
+    Object {
+        name: "waitlist_entries",
+        list: list(
+            "/waitlist_entries",
+            OFFSET,
+            &[
+                one_of(
+                    "status",
+                    "status",
+                    &["pending", "invited", "completed", "rejected"],
+                ),
+                one("email_address", "query"),
+            ],
+        ),
+        columns: &[
+            c("id", Text),
+            c("email_address", Text),
+            c("status", Text),
+            c("is_locked", Bool),
+            d!("invitation_id", Text, Src::Path(&["invitation", "id"])),
+            c("invitation", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // domains of organizations (verified domains enroll members automatically)
+    Object {
+        name: "organization_domains",
+        list: list(
+            "/organization_domains",
+            OFFSET,
+            &[
+                one("organization_id", "organization_id"),
+                Filter {
+                    column: "verified",
+                    param: "verified",
+                    kind: FilterKind::Bool,
+                },
+                values("enrollment_mode", "enrollment_mode"),
+                values("name", "domains"),
+            ],
+        ),
+        columns: &[
+            c("id", Text),
+            c("organization_id", Text),
+            c("name", Text),
+            c("enrollment_mode", Text),
+            d!(
+                "verified",
+                Bool,
+                Src::PathIs(&PathIs {
+                    path: &["verification", "status"],
+                    value: "verified",
+                })
+            ),
+            d!(
+                "verification_status",
+                Text,
+                Src::Path(&["verification", "status"])
+            ),
+            c("affiliation_email_address", Text),
+            c("total_pending_invitations", Integer),
+            c("total_pending_suggestions", Integer),
+            c("verification", Jsonb),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
@@ -1140,7 +1252,7 @@ mod tests {
 
     #[test]
     fn every_object_is_found_by_name_and_alias() {
-        assert_eq!(OBJECTS.len(), 23);
+        assert_eq!(OBJECTS.len(), 27);
         for o in OBJECTS {
             assert_eq!(find(o.name).unwrap().name, o.name);
             for a in o.aliases {

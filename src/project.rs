@@ -154,6 +154,12 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
         Src::Field => found(row.get(&col.name)),
         Src::Attrs => Found::Json(row.val),
         Src::Parent(field) => found(row.parent.get(field)),
+        Src::PathIs(p) => {
+            let yes = path_value(row, p.path).and_then(|v| v.as_str()).as_deref() == Some(p.value);
+            Found::Json(Val {
+                raw: if yes { "true" } else { "false" },
+            })
+        }
         Src::IsParentField(field) => {
             let id = row.get("id").and_then(|v| v.as_str());
             let named = row.parent.get(field).and_then(|v| v.as_str());
@@ -162,17 +168,7 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
                 raw: if yes { "true" } else { "false" },
             })
         }
-        Src::Path(path) => {
-            let mut v = None;
-            for (i, k) in path.iter().enumerate() {
-                v = if i == 0 {
-                    row.get(k)
-                } else {
-                    v.and_then(|v| v.get(k))
-                };
-            }
-            found(v)
-        }
+        Src::Path(path) => found(path_value(row, path)),
         Src::RouteValue => route.map_or(Found::Null, Found::Str),
         Src::Primary(Pick {
             id_field,
@@ -209,6 +205,19 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
             Found::Null
         }
     }
+}
+
+/// The value at a nested path of the row.
+fn path_value<'a>(row: &Row<'a>, path: &[&str]) -> Option<Val<'a>> {
+    let mut v = None;
+    for (i, k) in path.iter().enumerate() {
+        v = if i == 0 {
+            row.get(k)
+        } else {
+            v.and_then(|v| v.get(k))
+        };
+    }
+    v
 }
 
 fn primary<'a>(row: &Row<'a>, id_field: &str, list: &str) -> Option<Val<'a>> {

@@ -4,7 +4,7 @@ mod common;
 use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
-const OBJECTS: [&str; 23] = [
+const OBJECTS: [&str; 27] = [
     "allowlist_identifiers",
     "blocklist_identifiers",
     "domains",
@@ -28,6 +28,10 @@ const OBJECTS: [&str; 23] = [
     "user_phone_numbers",
     "user_external_accounts",
     "user_web3_wallets",
+    "organization_roles",
+    "organization_permissions",
+    "waitlist_entries",
+    "organization_domains",
 ];
 
 fn import(list: ImportListType, tables: &[&str]) -> Vec<String> {

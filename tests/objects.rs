@@ -68,6 +68,10 @@ fn every_list_object_returns_all_rows_once() {
         ("billing_plans", &ds.billing_plans),
         ("billing_subscription_items", &ds.billing_subscription_items),
         ("billing_statements", &ds.billing_statements),
+        ("organization_roles", &ds.organization_roles),
+        ("organization_permissions", &ds.organization_permissions),
+        ("waitlist_entries", &ds.waitlist_entries),
+        ("organization_domains", &ds.organization_domains),
     ];
     for (object, expected) in lists {
         check_list(&mock, object, expected, vec![]);
@@ -228,6 +232,13 @@ fn count_star_is_one_request_for_every_object_and_exact() {
                 ds.billing_subscription_items.len(),
             ),
             ("billing_statements", ds.billing_statements.len()),
+            ("organization_roles", ds.organization_roles.len()),
+            (
+                "organization_permissions",
+                ds.organization_permissions.len(),
+            ),
+            ("waitlist_entries", ds.waitlist_entries.len()),
+            ("organization_domains", ds.organization_domains.len()),
         ];
         for (object, want) in lists {
             mock.clear_requests();
@@ -242,7 +253,7 @@ fn count_star_is_one_request_for_every_object_and_exact() {
             assert!(ds.users.len() > 500, "a count larger than a page");
             assert_eq!(
                 mock.requests()[0].path,
-                "/v1/billing/statements",
+                "/v1/organization_domains",
                 "the last one asked the list itself"
             );
         }

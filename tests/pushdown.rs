@@ -2,7 +2,7 @@
 //! the number of requests shown, and still returns exactly the matching rows.
 
 mod common;
-use clerk_fdw_testhost::host::{Cell, QualSpec};
+use clerk_fdw_testhost::host::{Cell, QualSpec, TypeOid};
 use clerk_fdw_testhost::mock::{MockClerk, RecordedRequest};
 use common::*;
 use serde_json::Value;
@@ -415,4 +415,70 @@ fn join_with_required_qual_object() {
         .count();
     assert_eq!(joined, want);
     assert_eq!(mock.requests().len(), 12);
+}
+
+#[test]
+fn waitlist_and_organization_domain_filters_push_down() {
+    let mock = mock(400);
+    let ds = mock.dataset();
+    // waitlist: status (enum) and email_address → query.
+    let rows = scan(
+        &mock,
+        "waitlist_entries",
+        text_cols(&["id", "status"]),
+        vec![QualSpec::eq("status", s("invited"))],
+    )
+    .unwrap();
+    let want = ds
+        .waitlist_entries
+        .iter()
+        .filter(|w| w["status"] == "invited")
+        .count();
+    assert_eq!(rows.len(), want);
+    assert!(want > 0);
+    assert_eq!(mock.requests()[0].param("status"), Some("invited"));
+    mock.clear_requests();
+    let addr = ds.waitlist_entries[5]["email_address"].as_str().unwrap();
+    let rows = scan(
+        &mock,
+        "waitlist_entries",
+        text_cols(&["email_address"]),
+        vec![QualSpec::eq("email_address", s(addr))],
+    )
+    .unwrap();
+    assert!(first_texts(&rows).contains(&addr.to_string()));
+    assert_eq!(mock.requests()[0].param("query"), Some(addr));
+
+    // organization domains: organization_id, verified, enrollment_mode, name → domains.
+    mock.clear_requests();
+    let d = &ds.organization_domains[2];
+    let rows = scan(
+        &mock,
+        "organization_domains",
+        cols(&[("name", TypeOid::String), ("verified", TypeOid::Bool)]),
+        vec![
+            QualSpec::eq("organization_id", s(d["organization_id"].as_str().unwrap())),
+            QualSpec::eq("verified", Cell::Bool(false)),
+        ],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1, "the third domain is unverified");
+    assert_eq!(rows[0][1], Some(Cell::Bool(false)));
+    let r = &mock.requests()[0];
+    assert_eq!(r.param("organization_id"), d["organization_id"].as_str());
+    assert_eq!(r.param("verified"), Some("false"));
+    mock.clear_requests();
+    let names: Vec<Cell> = ds.organization_domains[..3]
+        .iter()
+        .map(|d| s(d["name"].as_str().unwrap()))
+        .collect();
+    let rows = scan(
+        &mock,
+        "organization_domains",
+        text_cols(&["name"]),
+        vec![QualSpec::is_in("name", names)],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(mock.requests()[0].params("domains").len(), 3);
 }

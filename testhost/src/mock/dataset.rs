@@ -22,6 +22,13 @@ pub struct Dataset {
     pub billing_statements: Vec<Value>,
     /// `i % 4` sessions for user `i` (see [`make_session`]), in creation order.
     pub sessions: Vec<Value>,
+    /// Two system roles and one custom role; six permissions.
+    pub organization_roles: Vec<Value>,
+    pub organization_permissions: Vec<Value>,
+    /// One entry per ten users; statuses cycle pending, invited, completed, rejected.
+    pub waitlist_entries: Vec<Value>,
+    /// One domain for each of the first ten organizations; every third is unverified.
+    pub organization_domains: Vec<Value>,
     /// Each carries `statement_id`.
     pub billing_payment_attempts: Vec<Value>,
     /// `(user_id, CommerceSubscription)`.
@@ -534,6 +541,15 @@ impl Dataset {
             d.billing_payment_attempts.extend(attempts);
         }
 
+        d.organization_permissions = make_permissions();
+        d.organization_roles = make_roles();
+        for w in 0..n_users / 10 {
+            d.waitlist_entries.push(make_waitlist_entry(w));
+        }
+        for k in 0..n_orgs.min(10) {
+            let org = &d.organizations[k];
+            d.organization_domains.push(make_org_domain(k, org));
+        }
         for i in 0..n_users {
             for j in 0..i % 4 {
                 let k = d.sessions.len();

@@ -764,3 +764,85 @@ pub(crate) fn make_session(i: usize, j: usize, k: usize) -> Value {
         "tasks": if k % 5 == 0 { json!([]) } else { Value::Null },
     }))
 }
+
+/// Six system permissions (`org:sys_…`).
+pub(crate) fn make_permissions() -> Vec<Value> {
+    let keys = [
+        ("org:sys_profile:manage", "Manage organization"),
+        ("org:sys_profile:delete", "Delete organization"),
+        ("org:sys_memberships:read", "Read members"),
+        ("org:sys_memberships:manage", "Manage members"),
+        ("org:sys_domains:read", "Read domains"),
+        ("org:sys_domains:manage", "Manage domains"),
+    ];
+    keys.iter()
+        .enumerate()
+        .map(|(i, (key, name))| {
+            json!({
+                "object": "permission", "id": mock_id("perm", i), "key": key, "name": name,
+                "description": format!("Permission to {}", name.to_lowercase()),
+                "type": "system", "created_at": BASE_TIME_MS + i as i64, "updated_at": BASE_TIME_MS + i as i64,
+            })
+        })
+        .collect()
+}
+
+/// `org:admin` and `org:member` (system) and `org:billing` (custom, not creator-eligible).
+pub(crate) fn make_roles() -> Vec<Value> {
+    let perms = make_permissions();
+    let roles = [
+        ("org:admin", "Admin", 0..6, true),
+        ("org:member", "Member", 2..3, false),
+        ("org:billing", "Billing manager", 0..1, false),
+    ];
+    roles
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, name, granted, creator))| {
+            json!({
+                "object": "role", "id": mock_id("role", i), "key": key, "name": name,
+                "description": null, "is_creator_eligible": creator,
+                "permissions": perms[granted].to_vec(),
+                "created_at": BASE_TIME_MS + i as i64 * HOUR, "updated_at": BASE_TIME_MS + i as i64 * HOUR,
+            })
+        })
+        .collect()
+}
+
+/// Waitlist entry `w`: statuses cycle; invited ones carry their invitation.
+pub(crate) fn make_waitlist_entry(w: usize) -> Value {
+    let status = ["pending", "invited", "completed", "rejected"][w % 4];
+    let created = BASE_TIME_MS + w as i64 * DAY;
+    let invitation = if status == "invited" {
+        json!({"object": "invitation", "id": mock_id("inv_wl", w), "status": "pending", "created_at": created + HOUR})
+    } else {
+        Value::Null
+    };
+    json!({
+        "object": "waitlist_entry", "id": mock_id("wle", w),
+        "email_address": format!("waiting{w}@example.net"), "status": status,
+        "is_locked": w % 7 == 3, "invitation": invitation,
+        "created_at": created, "updated_at": created + HOUR,
+    })
+}
+
+/// The domain of organization `k`: `<slug>.example`; every third one is unverified.
+pub(crate) fn make_org_domain(k: usize, org: &Value) -> Value {
+    let verified = k % 3 != 2;
+    let created = get_i64(org, "created_at").unwrap_or(BASE_TIME_MS) + DAY;
+    let mode = [
+        "automatic_invitation",
+        "automatic_suggestion",
+        "manual_invitation",
+    ][k % 3];
+    json!({
+        "object": "organization_domain", "id": mock_id("orgdmn", k),
+        "organization_id": org["id"], "name": format!("{}.example", get_str(org, "slug").unwrap_or("org")),
+        "enrollment_mode": mode,
+        "affiliation_email_address": if verified { json!(format!("admin@{}.example", get_str(org, "slug").unwrap_or("org"))) } else { Value::Null },
+        "verification": if verified { json!({"status": "verified", "strategy": "email_code", "attempts": 1, "expire_at": null}) } else { json!({"status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": created + DAY}) },
+        "total_pending_invitations": k % 4, "total_pending_suggestions": k % 2,
+        "public_organization_data": {"id": org["id"], "name": org["name"], "slug": org["slug"]},
+        "created_at": created, "updated_at": created,
+    })
+}

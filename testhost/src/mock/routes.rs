@@ -153,6 +153,10 @@ pub(crate) enum Route<'a> {
     UsersCount,
     Sessions,
     Session(&'a str),
+    Roles,
+    Permissions,
+    Waitlist,
+    OrgDomains,
     User(&'a str),
     UserOrgMemberships(&'a str),
     UserSubscription(&'a str),
@@ -202,6 +206,10 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["users"] => Route::Users,
         ["users", "count"] => Route::UsersCount,
         ["sessions"] => Route::Sessions,
+        ["organization_roles"] => Route::Roles,
+        ["organization_permissions"] => Route::Permissions,
+        ["waitlist_entries"] => Route::Waitlist,
+        ["organization_domains"] => Route::OrgDomains,
         ["sessions", id] => Route::Session(id),
         ["users", id] => Route::User(id),
         ["users", id, "organization_memberships"] => Route::UserOrgMemberships(id),
@@ -719,6 +727,57 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             array_or_envelope(q, &d.sessions, &idx, limit, offset)
         }
         Route::Session(id) => by_id(&d.sessions, id),
+        Route::Roles | Route::Permissions => {
+            let list = match r {
+                Route::Roles => &d.organization_roles,
+                _ => &d.organization_permissions,
+            };
+            let (limit, offset) = q.paging()?;
+            paged_envelope(list, &all_idx(list.len()), limit, offset)
+        }
+        Route::Waitlist => {
+            let (limit, offset) = q.paging()?;
+            let status = q.get("status");
+            if status.is_some_and(|s| !["pending", "invited", "completed", "rejected"].contains(&s))
+            {
+                return Err(clerk_param_error(
+                    "status",
+                    "`status` is not a waitlist status",
+                ));
+            }
+            let query = q.get("query").map(str::to_lowercase);
+            let mut idx: Vec<usize> = (0..d.waitlist_entries.len())
+                .filter(|&i| {
+                    let v = &d.waitlist_entries[i];
+                    status.is_none_or(|s| get_str(v, "status") == Some(s))
+                        && query.as_deref().is_none_or(|ql| {
+                            get_str(v, "email_address").is_some_and(|e| contains_ci(e, ql))
+                        })
+                })
+                .collect();
+            sort_by_path(&d.waitlist_entries, &mut idx, &["created_at"], true);
+            paged_envelope(&d.waitlist_entries, &idx, limit, offset)
+        }
+        Route::OrgDomains => {
+            let (limit, offset) = q.paging()?;
+            let org = q.get("organization_id");
+            let verified = q.bool_opt("verified")?;
+            let modes = q.all("enrollment_mode");
+            let names = q.all("domains");
+            let idx: Vec<usize> = (0..d.organization_domains.len())
+                .filter(|&i| {
+                    let v = &d.organization_domains[i];
+                    let is_verified = v["verification"]["status"] == "verified";
+                    org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
+                        && verified.is_none_or(|b| b == is_verified)
+                        && (modes.is_empty()
+                            || get_str(v, "enrollment_mode").is_some_and(|m| modes.contains(&m)))
+                        && (names.is_empty()
+                            || get_str(v, "name").is_some_and(|n| names.contains(&n)))
+                })
+                .collect();
+            paged_envelope(&d.organization_domains, &idx, limit, offset)
+        }
         Route::Statements => {
             let (limit, offset) = q.paging()?;
             let mut idx = all_idx(d.billing_statements.len());

@@ -502,19 +502,7 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
         Route::OrgInvitationsAll => {
             let (limit, offset) = q.paging()?;
             let status = q.get("status");
-            let query = q
-                .get("query")
-                .filter(|s| !s.is_empty())
-                .map(str::to_lowercase);
-            let mut idx: Vec<usize> = (0..d.organization_invitations.len())
-                .filter(|&i| {
-                    let v = &d.organization_invitations[i];
-                    status.is_none_or(|s| get_str(v, "status") == Some(s))
-                        && query.as_deref().is_none_or(|ql| {
-                            get_str(v, "email_address").is_some_and(|e| contains_ci(e, ql))
-                        })
-                })
-                .collect();
+            let mut idx = status_and_query(&d.organization_invitations, status, q.get("query"));
             apply_order(
                 q,
                 &d.organization_invitations,
@@ -745,16 +733,7 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                     "`status` is not a waitlist status",
                 ));
             }
-            let query = q.get("query").map(str::to_lowercase);
-            let mut idx: Vec<usize> = (0..d.waitlist_entries.len())
-                .filter(|&i| {
-                    let v = &d.waitlist_entries[i];
-                    status.is_none_or(|s| get_str(v, "status") == Some(s))
-                        && query.as_deref().is_none_or(|ql| {
-                            get_str(v, "email_address").is_some_and(|e| contains_ci(e, ql))
-                        })
-                })
-                .collect();
+            let mut idx = status_and_query(&d.waitlist_entries, status, q.get("query"));
             sort_by_path(&d.waitlist_entries, &mut idx, &["created_at"], true);
             paged_envelope(&d.waitlist_entries, &idx, limit, offset)
         }
@@ -822,4 +801,19 @@ pub(crate) fn org_out(sh: &Shared, k: usize, with_count: bool) -> Value {
         }
     }
     o
+}
+
+/// Indexes of `items` with this `status` (if given) whose `email_address` contains `query`
+/// case-insensitively (if given and not empty): Clerk's `status` + `query` filters.
+fn status_and_query(items: &[Value], status: Option<&str>, query: Option<&str>) -> Vec<usize> {
+    let query = query.filter(|s| !s.is_empty()).map(str::to_lowercase);
+    (0..items.len())
+        .filter(|&i| {
+            let v = &items[i];
+            status.is_none_or(|s| get_str(v, "status") == Some(s))
+                && query.as_deref().is_none_or(|ql| {
+                    get_str(v, "email_address").is_some_and(|e| contains_ci(e, ql))
+                })
+        })
+        .collect()
 }

@@ -165,6 +165,8 @@ pub struct Object {
     pub count_path: Option<&'static str>,
     /// A child table: one row per element of this array field of each listed object.
     pub elements: Option<&'static str>,
+    /// Largest page the endpoint serves, when below Clerk's usual 500.
+    pub page_size: Option<u64>,
 }
 
 impl Object {
@@ -180,6 +182,7 @@ impl Object {
         columns: &[],
         count_path: None,
         elements: None,
+        page_size: None,
     };
 
     /// The route that must be used (objects with no instance-wide list).
@@ -721,6 +724,93 @@ pub static OBJECTS: &[Object] = &[
         ],
         ..Object::EMPTY
     },
+    // enterprise connections (SAML or OIDC; Clerk's successor to saml_connections)
+    Object {
+        name: "enterprise_connections",
+        list: list(
+            "/enterprise_connections",
+            OFFSET,
+            &[
+                one("organization_id", "organization_id"),
+                Filter {
+                    column: "active",
+                    param: "active",
+                    kind: FilterKind::Bool,
+                },
+            ],
+        ),
+        lookups: &[lookup("id", "/enterprise_connections/{}")],
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("provider", Text),
+            c("active", Bool),
+            c("organization_id", Text),
+            c("domains", Jsonb),
+            c("logo_public_url", Text),
+            c("sync_user_attributes", Bool),
+            c("allow_organization_account_linking", Bool),
+            c("disable_additional_identifications", Bool),
+            c("saml_connection", Jsonb),
+            c("oauth_config", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // prices of billing plans
+    Object {
+        name: "billing_prices",
+        aliases: &["billing/prices"],
+        list: list("/billing/prices", PAGINATED, &[one("plan_id", "plan_id")]),
+        columns: &[
+            c("id", Text),
+            c("plan_id", Text),
+            c("currency", Text),
+            c("amount", BigInt),
+            c("annual_monthly_amount", BigInt),
+            d!("fee_amount", BigInt, Src::Path(&["fee", "amount"])),
+            c("fee", Jsonb),
+            c("annual_monthly_fee", Jsonb),
+            c("description", Text),
+            c("is_default", Bool),
+            c("supported_billing_periods", Text),
+            c("instance_id", Text),
+            c("created_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // API keys of a user or an organization (never their secrets: Clerk lists none)
+    Object {
+        name: "api_keys",
+        routes: &[Route {
+            column: "subject",
+            endpoint: Endpoint {
+                path: "/api_keys?subject={}",
+                paging: OFFSET,
+                filters: &[one("type", "type")],
+            },
+        }],
+        page_size: Some(100),
+        columns: &[
+            c("id", Text),
+            c("subject", Text),
+            c("type", Text),
+            c("name", Text),
+            c("description", Text),
+            c("scopes", Jsonb),
+            c("claims", Jsonb),
+            c("revoked", Bool),
+            c("revocation_reason", Text),
+            c("expired", Bool),
+            c("expiration", Timestamptz),
+            c("created_by", Text),
+            c("last_used_at", Timestamptz),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
     // one row per email address of each user
     Object {
         name: "user_email_addresses",
@@ -1252,7 +1342,7 @@ mod tests {
 
     #[test]
     fn every_object_is_found_by_name_and_alias() {
-        assert_eq!(OBJECTS.len(), 27);
+        assert_eq!(OBJECTS.len(), 30);
         for o in OBJECTS {
             assert_eq!(find(o.name).unwrap().name, o.name);
             for a in o.aliases {

@@ -98,13 +98,14 @@ impl Scan {
         };
         // LIMIT only sizes the first page; Postgres may still need more rows (ORDER BY,
         // joins, rechecked quals), so paging continues on demand.
+        let page_size = object.page_size.unwrap_or(PAGE_SIZE);
         let first_page = limit
             .map(|l| {
                 l.count
                     .saturating_add(l.offset.max(0))
-                    .clamp(1, PAGE_SIZE as i64) as u64
+                    .clamp(1, page_size as i64) as u64
             })
-            .unwrap_or(PAGE_SIZE);
+            .unwrap_or(page_size);
         // Postgres rechecks every condition on the rows, so a scan with a condition needs
         // real values; only one with neither columns nor conditions can be answered by a
         // count (offset-paged lists carry it in every page).
@@ -393,7 +394,7 @@ impl Scan {
         if self.live.pages == 0 {
             self.first_page
         } else {
-            PAGE_SIZE
+            self.object.page_size.unwrap_or(PAGE_SIZE)
         }
     }
 

@@ -81,6 +81,7 @@ fn every_object_scans_to_the_end_with_no_sql_at_executor_end() {
             ds.organizations[0]["id"].clone(),
         ),
         ("sessions", "user_id", json!(ids(&ds.users)[3])),
+        ("api_keys", "subject", ds.organizations[0]["id"].clone()),
     ];
     for object in clerk_fdw::catalog::OBJECTS.iter().map(|o| o.name) {
         let quals = pinned

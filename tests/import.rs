@@ -4,7 +4,7 @@ mod common;
 use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
-const OBJECTS: [&str; 27] = [
+const OBJECTS: [&str; 30] = [
     "allowlist_identifiers",
     "blocklist_identifiers",
     "domains",
@@ -32,6 +32,9 @@ const OBJECTS: [&str; 27] = [
     "organization_permissions",
     "waitlist_entries",
     "organization_domains",
+    "enterprise_connections",
+    "billing_prices",
+    "api_keys",
 ];
 
 fn import(list: ImportListType, tables: &[&str]) -> Vec<String> {

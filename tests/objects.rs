@@ -72,6 +72,8 @@ fn every_list_object_returns_all_rows_once() {
         ("organization_permissions", &ds.organization_permissions),
         ("waitlist_entries", &ds.waitlist_entries),
         ("organization_domains", &ds.organization_domains),
+        ("enterprise_connections", &ds.enterprise_connections),
+        ("billing_prices", &ds.billing_prices),
     ];
     for (object, expected) in lists {
         check_list(&mock, object, expected, vec![]);
@@ -239,6 +241,8 @@ fn count_star_is_one_request_for_every_object_and_exact() {
             ),
             ("waitlist_entries", ds.waitlist_entries.len()),
             ("organization_domains", ds.organization_domains.len()),
+            ("enterprise_connections", ds.enterprise_connections.len()),
+            ("billing_prices", ds.billing_prices.len()),
         ];
         for (object, want) in lists {
             mock.clear_requests();
@@ -253,7 +257,7 @@ fn count_star_is_one_request_for_every_object_and_exact() {
             assert!(ds.users.len() > 500, "a count larger than a page");
             assert_eq!(
                 mock.requests()[0].path,
-                "/v1/organization_domains",
+                "/v1/billing/prices",
                 "the last one asked the list itself"
             );
         }

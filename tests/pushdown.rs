@@ -482,3 +482,110 @@ fn waitlist_and_organization_domain_filters_push_down() {
     assert_eq!(rows.len(), 3);
     assert_eq!(mock.requests()[0].params("domains").len(), 3);
 }
+
+#[test]
+fn api_keys_need_a_subject_and_page_by_100() {
+    let mock = mock(60);
+    let ds = mock.dataset();
+    let org0 = ds.organizations[0]["id"].as_str().unwrap().to_string();
+    let rows = scan(
+        &mock,
+        "api_keys",
+        text_cols(&["id", "subject"]),
+        vec![QualSpec::eq("subject", s(&org0))],
+    )
+    .unwrap();
+    let want: Vec<&Value> = ds
+        .api_keys
+        .iter()
+        .filter(|k| k["subject"] == org0.as_str())
+        .collect();
+    assert_eq!(rows.len(), want.len());
+    assert!(want.len() > 100, "more than one page");
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 2, "pages of 100, the endpoint's maximum");
+    assert_eq!(reqs[0].param("limit"), Some("100"));
+    assert_eq!(reqs[0].param("subject"), Some(org0.as_str()));
+    assert!(rows
+        .iter()
+        .all(|r| text(&r[1]).as_deref() == Some(org0.as_str())));
+
+    // Several subjects: one request sequence each; `type` is pushed down.
+    mock.clear_requests();
+    let users: Vec<Cell> = [0, 6, 12].iter().map(|i| s(&ids(&ds.users)[*i])).collect();
+    let rows = scan(
+        &mock,
+        "api_keys",
+        text_cols(&["subject", "revoked"]),
+        vec![
+            QualSpec::is_in("subject", users),
+            QualSpec::eq("type", s("api_key")),
+        ],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1 + 1 + 1);
+    assert!(mock
+        .requests()
+        .iter()
+        .all(|r| r.param("type") == Some("api_key")));
+
+    let e = scan(&mock, "api_keys", text_cols(&["id"]), vec![]).unwrap_err();
+    assert!(
+        e.contains("api_keys needs a WHERE condition on subject"),
+        "{e}"
+    );
+}
+
+#[test]
+fn enterprise_connections_filter_and_lookup() {
+    let mock = mock(60);
+    let ds = mock.dataset();
+    let org1 = ds.enterprise_connections[1]["organization_id"]
+        .as_str()
+        .unwrap();
+    let rows = scan(
+        &mock,
+        "enterprise_connections",
+        cols(&[("id", TypeOid::String), ("active", TypeOid::Bool)]),
+        vec![
+            QualSpec::eq("organization_id", s(org1)),
+            QualSpec::eq("active", Cell::Bool(false)),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        first_texts(&rows),
+        vec![ds.enterprise_connections[1]["id"].as_str().unwrap()]
+    );
+    let r = &mock.requests()[0];
+    assert_eq!(
+        (r.param("organization_id"), r.param("active")),
+        (Some(org1), Some("false"))
+    );
+    mock.clear_requests();
+    let id = ds.enterprise_connections[2]["id"].as_str().unwrap();
+    let rows = scan(
+        &mock,
+        "enterprise_connections",
+        text_cols(&["id"]),
+        vec![QualSpec::eq("id", s(id))],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        mock.requests()[0].path,
+        format!("/v1/enterprise_connections/{id}")
+    );
+    // billing prices of one plan.
+    mock.clear_requests();
+    let plan = ds.billing_prices[0]["plan_id"].as_str().unwrap();
+    let rows = scan(
+        &mock,
+        "billing_prices",
+        text_cols(&["plan_id"]),
+        vec![QualSpec::eq("plan_id", s(plan))],
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(mock.requests()[0].param("plan_id"), Some(plan));
+}

@@ -29,6 +29,14 @@ pub struct Dataset {
     pub waitlist_entries: Vec<Value>,
     /// One domain for each of the first ten organizations; every third is unverified.
     pub organization_domains: Vec<Value>,
+    /// Three: the first two belong to organizations 0 and 1, the third to none; the
+    /// second is inactive.
+    pub enterprise_connections: Vec<Value>,
+    /// A monthly and an annual price for every plan with a fee.
+    pub billing_prices: Vec<Value>,
+    /// `1 + i % 2` keys for every user `i` with `i % 6 == 0` (the second revoked), and 130
+    /// for organization 0 (more than one page of 100).
+    pub api_keys: Vec<Value>,
     /// Each carries `statement_id`.
     pub billing_payment_attempts: Vec<Value>,
     /// `(user_id, CommerceSubscription)`.
@@ -541,6 +549,31 @@ impl Dataset {
             d.billing_payment_attempts.extend(attempts);
         }
 
+        for e in 0..3 {
+            let org = (e < 2).then(|| d.organizations[e % n_orgs]["id"].clone());
+            d.enterprise_connections
+                .push(make_enterprise_connection(e, org));
+        }
+        for plan in &d.billing_plans {
+            if !plan["fee"].is_null() {
+                for annual in [false, true] {
+                    let n = d.billing_prices.len();
+                    d.billing_prices.push(make_price(n, plan, annual));
+                }
+            }
+        }
+        for i in (0..n_users).step_by(6) {
+            for j in 0..1 + i % 2 {
+                let n = d.api_keys.len();
+                d.api_keys
+                    .push(make_api_key(n, &mock_id("user", i), j == 1));
+            }
+        }
+        let org0 = mock_id("org", 0);
+        for _ in 0..130 {
+            let n = d.api_keys.len();
+            d.api_keys.push(make_api_key(n, &org0, false));
+        }
         d.organization_permissions = make_permissions();
         d.organization_roles = make_roles();
         for w in 0..n_users / 10 {

@@ -846,3 +846,46 @@ pub(crate) fn make_org_domain(k: usize, org: &Value) -> Value {
         "created_at": created, "updated_at": created,
     })
 }
+
+/// Enterprise connection `e` (SAML), of `org` if any; the second one is inactive.
+pub(crate) fn make_enterprise_connection(e: usize, org: Option<Value>) -> Value {
+    let created = BASE_TIME_MS + e as i64 * DAY;
+    json!({
+        "object": "enterprise_connection", "id": mock_id("ent", e),
+        "name": format!("SSO {e}"), "provider": "saml_okta", "logo_public_url": null,
+        "active": e != 1, "domains": [format!("sso{e}.example")],
+        "organization_id": org, "sync_user_attributes": true,
+        "disable_additional_identifications": false, "allow_organization_account_linking": e == 0,
+        "custom_attributes": [], "saml_connection": {"id": mock_id("samlc", e), "idp_entity_id": format!("https://idp{e}.example")},
+        "oauth_config": null, "created_at": created, "updated_at": created,
+    })
+}
+
+/// Price `n` of `plan`: its monthly fee, or the annual one at ten months' worth.
+pub(crate) fn make_price(n: usize, plan: &Value, annual: bool) -> Value {
+    let monthly = get_i64(&plan["fee"], "amount").unwrap_or(0);
+    let amount = if annual { monthly * 10 } else { monthly };
+    json!({
+        "object": "commerce_price", "id": mock_id("cprice", n), "plan_id": plan["id"],
+        "instance_id": INSTANCE_ID, "currency": "USD", "currency_symbol": "$",
+        "amount": amount, "annual_monthly_amount": if annual { amount / 12 } else { monthly },
+        "fee": money(amount), "annual_monthly_fee": money(if annual { amount / 12 } else { monthly }),
+        "description": if annual { "Billed yearly" } else { "Billed monthly" },
+        "is_default": !annual, "created_at": BASE_TIME_MS + n as i64,
+        "supported_billing_periods": if annual { "annual" } else { "month" },
+    })
+}
+
+/// API key `n` of `subject`.
+pub(crate) fn make_api_key(n: usize, subject: &str, revoked: bool) -> Value {
+    let created = BASE_TIME_MS + n as i64 * HOUR;
+    json!({
+        "object": "api_key", "id": mock_id("ak", n), "type": "api_key", "subject": subject,
+        "name": format!("key {n}"), "description": null, "claims": null,
+        "scopes": ["read", "write"], "revoked": revoked,
+        "revocation_reason": if revoked { json!("rotated") } else { Value::Null },
+        "expired": false, "expiration": null, "created_by": null,
+        "last_used_at": if n % 2 == 0 { json!(created + DAY) } else { Value::Null },
+        "created_at": created, "updated_at": created,
+    })
+}

@@ -155,6 +155,10 @@ pub(crate) enum Route<'a> {
     Session(&'a str),
     Roles,
     Permissions,
+    EnterpriseConnections,
+    EnterpriseConnection(&'a str),
+    Prices,
+    ApiKeys,
     Waitlist,
     OrgDomains,
     User(&'a str),
@@ -197,6 +201,7 @@ impl Route<'_> {
                 | Route::Statements
                 | Route::Statement(_)
                 | Route::PaymentAttempts(_)
+                | Route::Prices
         )
     }
 }
@@ -207,6 +212,10 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["users", "count"] => Route::UsersCount,
         ["sessions"] => Route::Sessions,
         ["organization_roles"] => Route::Roles,
+        ["enterprise_connections"] => Route::EnterpriseConnections,
+        ["enterprise_connections", id] => Route::EnterpriseConnection(id),
+        ["billing", "prices"] => Route::Prices,
+        ["api_keys"] => Route::ApiKeys,
         ["organization_permissions"] => Route::Permissions,
         ["waitlist_entries"] => Route::Waitlist,
         ["organization_domains"] => Route::OrgDomains,
@@ -715,6 +724,52 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             array_or_envelope(q, &d.sessions, &idx, limit, offset)
         }
         Route::Session(id) => by_id(&d.sessions, id),
+        Route::EnterpriseConnections => {
+            let (limit, offset) = q.paging()?;
+            let org = q.get("organization_id");
+            let active = q.bool_opt("active")?;
+            let idx: Vec<usize> = (0..d.enterprise_connections.len())
+                .filter(|&i| {
+                    let v = &d.enterprise_connections[i];
+                    org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
+                        && active.is_none_or(|a| v["active"].as_bool() == Some(a))
+                })
+                .collect();
+            paged_envelope(&d.enterprise_connections, &idx, limit, offset)
+        }
+        Route::EnterpriseConnection(id) => by_id(&d.enterprise_connections, id),
+        Route::Prices => {
+            let (limit, offset) = q.paging()?;
+            let plan = q.get("plan_id");
+            let idx: Vec<usize> = (0..d.billing_prices.len())
+                .filter(|&i| {
+                    plan.is_none_or(|p| get_str(&d.billing_prices[i], "plan_id") == Some(p))
+                })
+                .collect();
+            array_or_envelope(q, &d.billing_prices, &idx, limit, offset)
+        }
+        Route::ApiKeys => {
+            let Some(subject) = q.get("subject") else {
+                return Err(clerk_param_error("subject", "`subject` is required"));
+            };
+            // This endpoint pages by at most 100.
+            if q.int("limit")?.unwrap_or(10) > 100 {
+                return Err(clerk_param_error(
+                    "limit",
+                    "`limit` must be between 1 and 100",
+                ));
+            }
+            let (limit, offset) = q.paging()?;
+            let kind = q.get("type");
+            let idx: Vec<usize> = (0..d.api_keys.len())
+                .filter(|&i| {
+                    let v = &d.api_keys[i];
+                    get_str(v, "subject") == Some(subject)
+                        && kind.is_none_or(|t| get_str(v, "type") == Some(t))
+                })
+                .collect();
+            paged_envelope(&d.api_keys, &idx, limit, offset)
+        }
         Route::Roles | Route::Permissions => {
             let list = match r {
                 Route::Roles => &d.organization_roles,

@@ -530,17 +530,28 @@ pub static OBJECTS: &[Object] = &[
                 one("email_address", "query"),
             ],
         ),
-        routes: &[Route {
-            column: "organization_id",
-            endpoint: Endpoint {
-                path: "/organizations/{}/invitations",
-                paging: OFFSET,
-                filters: &[
-                    one_of("status", "status", INVITATION_STATUS),
-                    one("email_address", "email_address"),
-                ],
+        routes: &[
+            Route {
+                column: "organization_id",
+                endpoint: Endpoint {
+                    path: "/organizations/{}/invitations",
+                    paging: OFFSET,
+                    filters: &[
+                        one_of("status", "status", INVITATION_STATUS),
+                        one("email_address", "email_address"),
+                    ],
+                },
             },
-        }],
+            // The invitations sent to a user's addresses.
+            Route {
+                column: "user_id",
+                endpoint: Endpoint {
+                    path: "/users/{}/organization_invitations",
+                    paging: OFFSET,
+                    filters: &[one_of("status", "status", INVITATION_STATUS)],
+                },
+            },
+        ],
         columns: &[
             c("id", Text),
             d!(
@@ -553,6 +564,7 @@ pub static OBJECTS: &[Object] = &[
                 ]),
             ),
             c("email_address", Text),
+            d!("user_id", Text, Src::RouteValue),
             c("role", Text),
             c("role_name", Text),
             c("status", Text),

@@ -16,8 +16,8 @@ pub struct Fetch {
     /// Filter and fixed parameters (not paging), values not yet encoded.
     pub params: Vec<(String, String)>,
     pub paging: Paging,
-    /// The route's qual value, for columns the object itself does not carry.
-    pub route_value: Option<String>,
+    /// The route's column and qual value, for columns the object itself does not carry.
+    pub route_value: Option<(&'static str, String)>,
     /// Lookups: drop a returned object whose field differs from the value asked for
     /// (`GET /organizations/{x}` answers for an id or a slug).
     pub expect: Option<(&'static str, String)>,
@@ -125,7 +125,7 @@ fn route_fetches(
             path,
             params,
             quals,
-            Some(v.clone()),
+            Some((route.column, v.clone())),
             single,
         ));
     }
@@ -139,7 +139,7 @@ fn endpoint_fetches(
     path: String,
     mut params: Vec<(String, String)>,
     quals: &[Qual],
-    route_value: Option<String>,
+    route_value: Option<(&'static str, String)>,
     missing_is_empty: bool,
 ) -> Vec<Fetch> {
     // (param, values, per request) for the one filter that needs several requests.
@@ -470,7 +470,10 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].path, "/organizations/org_1/memberships");
         assert_eq!(p(&f[0]), vec![("user_id", "u")]);
-        assert_eq!(f[1].route_value.as_deref(), Some("org_2"));
+        assert_eq!(
+            f[1].route_value,
+            Some(("organization_id", "org_2".to_string()))
+        );
         let f = plan(m, &[eq("user_id", "user/1")], &[]).unwrap();
         assert_eq!(f[0].path, "/users/user%2F1/organization_memberships");
         let f = plan(m, &[], &[]).unwrap();

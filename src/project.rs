@@ -74,7 +74,7 @@ impl Projection {
         &self,
         row: Val<'_>,
         parent: Val<'_>,
-        route_value: Option<&str>,
+        route: Option<(&str, &str)>,
         out: &mut Vec<Option<Cell>>,
     ) -> Result<Option<usize>, String> {
         out.clear();
@@ -92,6 +92,8 @@ impl Projection {
         };
         let mut scrubbed = None;
         for (i, col) in self.columns.iter().enumerate() {
+            // The route's value fills only the column the route pinned.
+            let route_value = route.filter(|(c, _)| *c == col.name).map(|(_, v)| v);
             let mut cell = match resolve(col.src, col, &row, route_value) {
                 Found::Null => Ok(None),
                 Found::Str(s) => convert(
@@ -284,7 +286,9 @@ mod tests {
         let mut out = vec![Some(Cell::Bool(true))]; // stale content must be cleared
         let text = row.to_string();
         let v = json::parse(&text).unwrap();
-        p.project(v, v, Some("route_val"), &mut out).map(|_| out)
+        // The route pinned the first column of the query.
+        let route = spec.first().map(|(name, _)| (*name, "route_val"));
+        p.project(v, v, route, &mut out).map(|_| out)
     }
 
     #[test]

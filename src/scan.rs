@@ -186,7 +186,10 @@ impl Scan {
                     return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
                 }
                 self.rows_returned += 1;
-                let route = at(&self.fetches, self.rows_fetch).route_value.as_deref();
+                let route = at(&self.fetches, self.rows_fetch)
+                    .route_value
+                    .as_ref()
+                    .map(|(c, v)| (*c, v.as_str()));
                 let row = Val {
                     raw: span(&self.page, start, end),
                 };

@@ -589,3 +589,52 @@ fn enterprise_connections_filter_and_lookup() {
     assert_eq!(rows.len(), 2);
     assert_eq!(mock.requests()[0].param("plan_id"), Some(plan));
 }
+
+#[test]
+fn a_users_organization_invitations_through_the_user_route() {
+    let mock = mock(300);
+    let ds = mock.dataset();
+    // A user who was invited (the mock sends every third invitation to a user's address).
+    let (uid, addr) = ds
+        .users
+        .iter()
+        .find_map(|u| {
+            let a = u["email_addresses"][0]["email_address"].as_str()?;
+            ds.organization_invitations
+                .iter()
+                .any(|i| i["email_address"] == a)
+                .then(|| (u["id"].as_str().unwrap().to_string(), a.to_string()))
+        })
+        .expect("an invited user");
+    let rows = scan(
+        &mock,
+        "organization_invitations",
+        text_cols(&["user_id", "email_address", "organization_id"]),
+        vec![QualSpec::eq("user_id", s(&uid))],
+    )
+    .unwrap();
+    let want = ds
+        .organization_invitations
+        .iter()
+        .filter(|i| i["email_address"] == addr.as_str())
+        .count();
+    assert_eq!(rows.len(), want);
+    for r in &rows {
+        assert_eq!(
+            text(&r[0]).as_deref(),
+            Some(uid.as_str()),
+            "user_id is the route's"
+        );
+        assert_eq!(text(&r[1]).as_deref(), Some(addr.as_str()));
+        assert!(
+            text(&r[2]).is_some_and(|o| o.starts_with("org_")),
+            "not the user id"
+        );
+    }
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].path,
+        format!("/v1/users/{uid}/organization_invitations")
+    );
+}

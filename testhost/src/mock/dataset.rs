@@ -173,10 +173,17 @@ impl Dataset {
                 if let Some(img) = o.get("image_url") {
                     pod.insert("image_url".into(), img.clone());
                 }
+                // Every third invitation goes to an existing user (their first address).
+                let invitee = (g % 3 == 1 && n_users > 0)
+                    .then(|| {
+                        d.users[(g * 7) % n_users]["email_addresses"][0]["email_address"].clone()
+                    })
+                    .filter(|e| e.is_string())
+                    .unwrap_or_else(|| json!(format!("invitee{g}@example.net")));
                 let mut inv = obj(json!({
                     "object": "organization_invitation",
                     "id": mock_id("orginv", g),
-                    "email_address": format!("invitee{g}@example.net"),
+                    "email_address": invitee,
                     "role": if g % 4 == 3 { "org:admin" } else { "org:member" },
                     "role_name": if g % 4 == 3 { "Admin" } else { "Member" },
                     "organization_id": o["id"],

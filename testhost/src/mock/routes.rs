@@ -163,6 +163,7 @@ pub(crate) enum Route<'a> {
     OrgDomains,
     User(&'a str),
     UserOrgMemberships(&'a str),
+    UserOrgInvitations(&'a str),
     UserSubscription(&'a str),
     Orgs,
     Org(&'a str),
@@ -222,6 +223,7 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["sessions", id] => Route::Session(id),
         ["users", id] => Route::User(id),
         ["users", id, "organization_memberships"] => Route::UserOrgMemberships(id),
+        ["users", id, "organization_invitations"] => Route::UserOrgInvitations(id),
         ["users", id, "billing", "subscription"] => Route::UserSubscription(id),
         ["organizations"] => Route::Orgs,
         ["organizations", id] => Route::Org(id),
@@ -508,6 +510,28 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             }
             _ => Resp::not_found(),
         },
+        Route::UserOrgInvitations(id) => {
+            // The invitations sent to any of the user's email addresses.
+            let Some(ui) = ix.user_by_id.get(id).copied() else {
+                return Ok(Resp::not_found());
+            };
+            let (limit, offset) = q.paging()?;
+            let addresses: Vec<&str> = d.users[ui]["email_addresses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| get_str(e, "email_address"))
+                .collect();
+            let status = q.get("status");
+            let idx: Vec<usize> = status_and_query(&d.organization_invitations, status, None)
+                .into_iter()
+                .filter(|&i| {
+                    get_str(&d.organization_invitations[i], "email_address")
+                        .is_some_and(|e| addresses.contains(&e))
+                })
+                .collect();
+            paged_envelope(&d.organization_invitations, &idx, limit, offset)
+        }
         Route::OrgInvitationsAll => {
             let (limit, offset) = q.paging()?;
             let status = q.get("status");

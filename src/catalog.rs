@@ -58,6 +58,9 @@ pub struct Endpoint {
 pub struct Route {
     pub column: &'static str,
     pub endpoint: Endpoint,
+    /// `GET` of one object under the route's parent, used when `id = x` is pinned too:
+    /// the first `{}` is the route's value, the second the id.
+    pub by_id: Option<&'static str>,
 }
 
 /// A value picked from a list of objects (behind a reference: it keeps `Src` small).
@@ -541,6 +544,7 @@ pub static OBJECTS: &[Object] = &[
                         one("email_address", "email_address"),
                     ],
                 },
+                by_id: Some("/organizations/{}/invitations/{}"),
             },
             // The invitations sent to a user's addresses.
             Route {
@@ -550,6 +554,7 @@ pub static OBJECTS: &[Object] = &[
                     paging: OFFSET,
                     filters: &[one_of("status", "status", INVITATION_STATUS)],
                 },
+                by_id: None,
             },
         ],
         columns: &[
@@ -591,6 +596,7 @@ pub static OBJECTS: &[Object] = &[
                     paging: OFFSET,
                     filters: &[values("user_id", "user_id")],
                 },
+                by_id: None,
             },
             Route {
                 column: "user_id",
@@ -599,6 +605,7 @@ pub static OBJECTS: &[Object] = &[
                     paging: OFFSET,
                     filters: &[],
                 },
+                by_id: None,
             },
         ],
         columns: &[
@@ -802,6 +809,7 @@ pub static OBJECTS: &[Object] = &[
                 paging: OFFSET,
                 filters: &[one("type", "type")],
             },
+            by_id: None,
         }],
         page_size: Some(100),
         columns: &[
@@ -971,6 +979,7 @@ pub static OBJECTS: &[Object] = &[
                 paging: PAGINATED,
                 filters: &[one_of("status", "status", SESSION_STATUS)],
             },
+            by_id: None,
         }],
         columns: &[
             c("id", Text),
@@ -1266,6 +1275,7 @@ pub static OBJECTS: &[Object] = &[
                 paging: PAGINATED,
                 filters: &[],
             },
+            by_id: None,
         }],
         columns: &[
             d!("statement_id", Text, Src::Any(&[Field, Src::RouteValue])),
@@ -1303,6 +1313,7 @@ pub static OBJECTS: &[Object] = &[
                 paging: Paging::Single,
                 filters: &[],
             },
+            by_id: None,
         }],
         columns: &USER_SUBSCRIPTION_COLUMNS,
         ..Object::EMPTY
@@ -1319,6 +1330,7 @@ pub static OBJECTS: &[Object] = &[
                 paging: Paging::Single,
                 filters: &[],
             },
+            by_id: None,
         }],
         columns: &ORG_SUBSCRIPTION_COLUMNS,
         ..Object::EMPTY

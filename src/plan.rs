@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route};
 use crate::model::{Qual, QualValue};
-use crate::text::{fill, int, replace};
+use crate::text::{cat, fill, int, replace};
 use crate::url::encode;
 
 /// One logical request sequence (a list endpoint to page through, or one object).
@@ -40,9 +40,31 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
     }
 
     for route in object.routes {
-        if let Some(values) = eq_values(quals, route.column) {
-            return Ok(route_fetches(route, &values, quals, &column_params));
+        let Some(values) = eq_values(quals, route.column) else {
+            continue;
+        };
+        // The parent and one id pinned: one GET per parent for that object alone.
+        if let (Some(by_id), Some([id])) = (route.by_id, eq_values(quals, "id").as_deref()) {
+            let mut fetches = Vec::new();
+            for v in values {
+                let (head, tail) = by_id.split_at(crate::text::find(by_id, "{}").unwrap_or(0));
+                let path = cat(&[
+                    head,
+                    &encode(&v),
+                    &replace(tail.get(2..).unwrap_or(""), "{}", &encode(id)),
+                ]);
+                fetches.push(Fetch {
+                    path,
+                    params: column_params.clone(),
+                    paging: Paging::Single,
+                    route_value: Some((route.column, v)),
+                    expect: Some(("id", id.clone())),
+                    missing_is_empty: true,
+                });
+            }
+            return Ok(fetches);
         }
+        return Ok(route_fetches(route, &values, quals, &column_params));
     }
     // By-id lookups come before the list, and work for objects without one (a session by
     // id needs no user).

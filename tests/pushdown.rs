@@ -638,3 +638,47 @@ fn a_users_organization_invitations_through_the_user_route() {
         format!("/v1/users/{uid}/organization_invitations")
     );
 }
+
+#[test]
+fn an_organization_invitation_by_organization_and_id_is_one_get() {
+    let mock = mock(100);
+    let ds = mock.dataset();
+    let inv = &ds.organization_invitations[5];
+    let (org, id) = (
+        inv["organization_id"].as_str().unwrap(),
+        inv["id"].as_str().unwrap(),
+    );
+    let rows = scan(
+        &mock,
+        "organization_invitations",
+        text_cols(&["id", "organization_id"]),
+        vec![
+            QualSpec::eq("organization_id", s(org)),
+            QualSpec::eq("id", s(id)),
+        ],
+    )
+    .unwrap();
+    assert_eq!(first_texts(&rows), vec![id.to_string()]);
+    assert_eq!(text(&rows[0][1]).as_deref(), Some(org));
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].path,
+        format!("/v1/organizations/{org}/invitations/{id}")
+    );
+    // Another organization's invitation: 404, so no row.
+    let other = ds.organizations.iter().find(|o| o["id"] != org).unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let rows = scan(
+        &mock,
+        "organization_invitations",
+        text_cols(&["id"]),
+        vec![
+            QualSpec::eq("organization_id", s(other)),
+            QualSpec::eq("id", s(id)),
+        ],
+    )
+    .unwrap();
+    assert!(rows.is_empty());
+}

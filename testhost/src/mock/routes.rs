@@ -164,6 +164,7 @@ pub(crate) enum Route<'a> {
     User(&'a str),
     UserOrgMemberships(&'a str),
     UserOrgInvitations(&'a str),
+    OrgInvitation(&'a str, &'a str),
     UserSubscription(&'a str),
     Orgs,
     Org(&'a str),
@@ -229,6 +230,7 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["organizations", id] => Route::Org(id),
         ["organizations", id, "memberships"] => Route::OrgMemberships(id),
         ["organizations", id, "invitations"] => Route::OrgInvitations(id),
+        ["organizations", org, "invitations", id] => Route::OrgInvitation(org, id),
         ["organizations", id, "billing", "subscription"] => Route::OrgSubscription(id),
         ["organization_invitations"] => Route::OrgInvitationsAll,
         ["organization_memberships"] => Route::OrgMembershipsAll,
@@ -510,6 +512,22 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             }
             _ => Resp::not_found(),
         },
+        Route::OrgInvitation(org, id) => {
+            // Per-organization shape: without `public_organization_data`.
+            let found = d.organization_invitations.iter().find(|v| {
+                get_str(v, "id") == Some(id) && get_str(v, "organization_id") == Some(org)
+            });
+            match found {
+                Some(v) => {
+                    let mut v = v.clone();
+                    if let Some(m) = v.as_object_mut() {
+                        m.remove("public_organization_data");
+                    }
+                    Resp::ok(to_json(&v))
+                }
+                None => Resp::not_found(),
+            }
+        }
         Route::UserOrgInvitations(id) => {
             // The invitations sent to any of the user's email addresses.
             let Some(ui) = ix.user_by_id.get(id).copied() else {

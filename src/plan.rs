@@ -47,12 +47,12 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         if let (Some(by_id), Some([id])) = (route.by_id, eq_values(quals, "id").as_deref()) {
             let mut fetches = Vec::new();
             for v in values {
-                let (head, tail) = by_id.split_at(crate::text::find(by_id, "{}").unwrap_or(0));
-                let path = cat(&[
-                    head,
-                    &encode(&v),
-                    &replace(tail.get(2..).unwrap_or(""), "{}", &encode(id)),
-                ]);
+                // The first `{}` takes the parent, the second the id. `get`, not slicing:
+                // no panic path (and its formatting code) in the component.
+                let at = crate::text::find(by_id, "{}").unwrap_or(0);
+                let head = by_id.get(..at).unwrap_or_default();
+                let tail = by_id.get(at + 2..).unwrap_or_default();
+                let path = cat(&[head, &encode(&v), &replace(tail, "{}", &encode(id))]);
                 fetches.push(Fetch {
                     path,
                     params: column_params.clone(),

@@ -30,6 +30,8 @@ struct Live {
     paging: Paging,
     pages: u32,
     rows: u64,
+    /// Clerk's `total_count` on the first page of an offset scan.
+    first_total: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -411,6 +413,25 @@ impl Scan {
         let requested = self.page_limit();
         let path = &at(&self.fetches, self.live.fetch).path;
         let live = &mut self.live;
+        // Offset pages shift when the list changes under the scan. Rows created meanwhile
+        // come back twice (dropped as duplicates of the previous page, if no more than a
+        // page); rows deleted meanwhile would make later pages skip rows, silently.
+        if let (Some(first), Some(now)) = (live.first_total.or(total), total) {
+            if now < first || now > first + requested {
+                return Err(fill(
+                    "{object} changed while it was read at {path}: Clerk's count went from \
+                     {first} to {now} between pages, so rows may have moved past the pages \
+                     read; run the query again",
+                    &[
+                        ("object", self.object.name),
+                        ("path", path),
+                        ("first", &int(first as i64)),
+                        ("now", &int(now as i64)),
+                    ],
+                ));
+            }
+        }
+        live.first_total = live.first_total.or(total);
         live.pages += 1;
         live.rows += n;
         live.cursor = match Cursor::next(live.paging, n, requested, live.rows, last_id, total) {
@@ -517,6 +538,7 @@ impl Live {
             paging: fetches.get(fetch).map_or(Paging::Single, |f| f.paging),
             pages: 0,
             rows: 0,
+            first_total: None,
         }
     }
 }

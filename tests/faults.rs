@@ -198,3 +198,24 @@ fn first_page(m: &MockClerk, path_and_query: &str) -> String {
     .unwrap()
     .body
 }
+
+#[test]
+fn a_list_that_shrinks_between_pages_is_an_error() {
+    // A membership deleted between page 1 and page 2 would shift a row past the scan.
+    let mock = common::mock(4000);
+    let e = scan_with_fault_after_page_one(&mock, "organization_memberships", |m| {
+        let mut page: serde_json::Value = serde_json::from_str(&first_page(
+            m,
+            "/organization_memberships?limit=500&offset=500",
+        ))
+        .unwrap();
+        let total = page["total_count"].as_u64().unwrap();
+        page["total_count"] = (total - 1).into();
+        Fault::body("/v1/organization_memberships", 200, &page.to_string(), 1)
+    })
+    .unwrap_err();
+    assert!(
+        e.contains("organization_memberships changed while it was read"),
+        "{e}"
+    );
+}

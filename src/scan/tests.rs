@@ -808,3 +808,40 @@ fn count_without_columns_is_one_request() {
     });
     assert_eq!(drain_cfg(&mut scan, &mut host, &cfg()).unwrap(), 700);
 }
+
+#[test]
+fn a_list_shrinking_between_pages_is_an_error_not_a_skipped_row() {
+    // Page 2 reports 999 where page 1 said 1000: a row was deleted, and offset 500 would
+    // now skip one row.
+    let obj = find("billing_statements").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        let total = if offset == 0 { 1000 } else { 999 };
+        ok(json!({"data": ids(offset..(offset + 500).min(total)), "total_count": total}))
+    });
+    let e = drain(&mut scan, &mut host).unwrap_err();
+    assert!(
+        e.contains("billing_statements changed while it was read")
+            && e.contains("from 1000 to 999"),
+        "{e}"
+    );
+
+    // Growing by a few rows is fine: the shifted rows are duplicates, dropped.
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
+        if offset == 0 {
+            return ok(json!({"data": ids(0..500), "total_count": 1000}));
+        }
+        // Two rows were added at the head: later pages start two rows early.
+        let start = offset - 2;
+        ok(json!({"data": ids(start..(start + 500).min(1000)), "total_count": 1002}))
+    });
+    let mut rows = drain(&mut scan, &mut host).unwrap();
+    assert_eq!(rows.len(), 1000);
+    rows.sort();
+    rows.dedup();
+    assert_eq!(rows.len(), 1000, "every row once");
+    assert_eq!(host.urls.len(), 3);
+}

@@ -544,4 +544,6 @@ impl Live {
 }
 
 #[cfg(test)]
+mod bounds_tests;
+#[cfg(test)]
 mod tests;

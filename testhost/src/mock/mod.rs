@@ -57,6 +57,7 @@
 #![allow(clippy::manual_is_multiple_of)]
 
 mod dataset;
+mod directory;
 mod faults;
 mod index;
 mod lists;
@@ -73,6 +74,7 @@ pub use faults::*;
 pub use records::*;
 pub use server::*;
 // Crate-internal pieces the sibling modules share.
+use directory::*;
 use index::*;
 use lists::*;
 use routes::*;

@@ -728,132 +728,18 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             });
             paged_envelope(&d.billing_subscription_items, &idx, limit, offset)
         }
-        Route::Sessions => {
-            // Clerk deprecated listing sessions without a user or a client.
-            let (user, client) = (q.get("user_id"), q.get("client_id"));
-            if user.is_none() && client.is_none() {
-                return Err(clerk_param_error(
-                    "user_id",
-                    "provide either `user_id` or `client_id`",
-                ));
-            }
-            let status = q.get("status");
-            const STATUSES: [&str; 7] = [
-                "abandoned",
-                "active",
-                "ended",
-                "expired",
-                "removed",
-                "replaced",
-                "revoked",
-            ];
-            if status.is_some_and(|s| !STATUSES.contains(&s)) {
-                return Err(clerk_param_error(
-                    "status",
-                    "`status` is not a session status",
-                ));
-            }
-            let (limit, offset) = q.paging()?;
-            let mut idx: Vec<usize> = (0..d.sessions.len())
-                .filter(|&i| {
-                    let v = &d.sessions[i];
-                    user.is_none_or(|u| get_str(v, "user_id") == Some(u))
-                        && client.is_none_or(|c| get_str(v, "client_id") == Some(c))
-                        && status.is_none_or(|s| get_str(v, "status") == Some(s))
-                })
-                .collect();
-            sort_by_path(&d.sessions, &mut idx, &["created_at"], true);
-            array_or_envelope(q, &d.sessions, &idx, limit, offset)
-        }
-        Route::Session(id) => by_id(&d.sessions, id),
-        Route::EnterpriseConnections => {
-            let (limit, offset) = q.paging()?;
-            let org = q.get("organization_id");
-            let active = q.bool_opt("active")?;
-            let idx: Vec<usize> = (0..d.enterprise_connections.len())
-                .filter(|&i| {
-                    let v = &d.enterprise_connections[i];
-                    org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
-                        && active.is_none_or(|a| v["active"].as_bool() == Some(a))
-                })
-                .collect();
-            paged_envelope(&d.enterprise_connections, &idx, limit, offset)
-        }
-        Route::EnterpriseConnection(id) => by_id(&d.enterprise_connections, id),
-        Route::Prices => {
-            let (limit, offset) = q.paging()?;
-            let plan = q.get("plan_id");
-            let idx: Vec<usize> = (0..d.billing_prices.len())
-                .filter(|&i| {
-                    plan.is_none_or(|p| get_str(&d.billing_prices[i], "plan_id") == Some(p))
-                })
-                .collect();
-            array_or_envelope(q, &d.billing_prices, &idx, limit, offset)
-        }
-        Route::ApiKeys => {
-            let Some(subject) = q.get("subject") else {
-                return Err(clerk_param_error("subject", "`subject` is required"));
-            };
-            // This endpoint pages by at most 100.
-            if q.int("limit")?.unwrap_or(10) > 100 {
-                return Err(clerk_param_error(
-                    "limit",
-                    "`limit` must be between 1 and 100",
-                ));
-            }
-            let (limit, offset) = q.paging()?;
-            let kind = q.get("type");
-            let idx: Vec<usize> = (0..d.api_keys.len())
-                .filter(|&i| {
-                    let v = &d.api_keys[i];
-                    get_str(v, "subject") == Some(subject)
-                        && kind.is_none_or(|t| get_str(v, "type") == Some(t))
-                })
-                .collect();
-            paged_envelope(&d.api_keys, &idx, limit, offset)
-        }
-        Route::Roles | Route::Permissions => {
-            let list = match r {
-                Route::Roles => &d.organization_roles,
-                _ => &d.organization_permissions,
-            };
-            let (limit, offset) = q.paging()?;
-            paged_envelope(list, &all_idx(list.len()), limit, offset)
-        }
-        Route::Waitlist => {
-            let (limit, offset) = q.paging()?;
-            let status = q.get("status");
-            if status.is_some_and(|s| !["pending", "invited", "completed", "rejected"].contains(&s))
-            {
-                return Err(clerk_param_error(
-                    "status",
-                    "`status` is not a waitlist status",
-                ));
-            }
-            let mut idx = status_and_query(&d.waitlist_entries, status, q.get("query"));
-            sort_by_path(&d.waitlist_entries, &mut idx, &["created_at"], true);
-            paged_envelope(&d.waitlist_entries, &idx, limit, offset)
-        }
-        Route::OrgDomains => {
-            let (limit, offset) = q.paging()?;
-            let org = q.get("organization_id");
-            let verified = q.bool_opt("verified")?;
-            let modes = q.all("enrollment_mode");
-            let names = q.all("domains");
-            let idx: Vec<usize> = (0..d.organization_domains.len())
-                .filter(|&i| {
-                    let v = &d.organization_domains[i];
-                    let is_verified = v["verification"]["status"] == "verified";
-                    org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
-                        && verified.is_none_or(|b| b == is_verified)
-                        && (modes.is_empty()
-                            || get_str(v, "enrollment_mode").is_some_and(|m| modes.contains(&m)))
-                        && (names.is_empty()
-                            || get_str(v, "name").is_some_and(|n| names.contains(&n)))
-                })
-                .collect();
-            paged_envelope(&d.organization_domains, &idx, limit, offset)
-        }
+        // Sessions, roles, permissions, the waitlist, domains, enterprise connections,
+        // prices and API keys: see directory.rs.
+        r @ (Route::Sessions
+        | Route::Session(_)
+        | Route::EnterpriseConnections
+        | Route::EnterpriseConnection(_)
+        | Route::Prices
+        | Route::ApiKeys
+        | Route::Roles
+        | Route::Permissions
+        | Route::Waitlist
+        | Route::OrgDomains) => directory(sh, r, q)?,
         Route::Statements => {
             let (limit, offset) = q.paging()?;
             let mut idx = all_idx(d.billing_statements.len());
@@ -902,7 +788,7 @@ pub(crate) fn org_out(sh: &Shared, k: usize, with_count: bool) -> Value {
 
 /// Indexes of `items` with this `status` (if given) whose `email_address` contains `query`
 /// case-insensitively (if given and not empty): Clerk's `status` + `query` filters.
-fn status_and_query(items: &[Value], status: Option<&str>, query: Option<&str>) -> Vec<usize> {
+pub(crate) fn status_and_query(items: &[Value], status: Option<&str>, query: Option<&str>) -> Vec<usize> {
     let query = query.filter(|s| !s.is_empty()).map(str::to_lowercase);
     (0..items.len())
         .filter(|&i| {

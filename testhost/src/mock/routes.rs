@@ -788,7 +788,11 @@ pub(crate) fn org_out(sh: &Shared, k: usize, with_count: bool) -> Value {
 
 /// Indexes of `items` with this `status` (if given) whose `email_address` contains `query`
 /// case-insensitively (if given and not empty): Clerk's `status` + `query` filters.
-pub(crate) fn status_and_query(items: &[Value], status: Option<&str>, query: Option<&str>) -> Vec<usize> {
+pub(crate) fn status_and_query(
+    items: &[Value],
+    status: Option<&str>,
+    query: Option<&str>,
+) -> Vec<usize> {
     let query = query.filter(|s| !s.is_empty()).map(str::to_lowercase);
     (0..items.len())
         .filter(|&i| {

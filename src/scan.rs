@@ -159,35 +159,13 @@ impl Scan {
         for n in self.notices.drain(..) {
             host.notice(&n);
         }
-        if self.count == Some(Count::Ask) {
-            self.count = self
-                .ask_count(host, cfg)?
-                .map(|total| Count::Left { left: total, total });
-        }
-        if let Some(Count::Left { left, total }) = self.count {
-            if left == 0 {
-                return Ok(false);
-            }
-            if self.rows_returned >= cfg.limits.max_rows {
-                return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
-            }
-            self.rows_returned += 1;
-            self.count = Some(Count::Left {
-                left: left - 1,
-                total,
-            });
+        if let Some(more) = self.next_counted_row(host, cfg)? {
             out.clear();
-            if left == 1 {
-                host.rows_returned(total as i64);
-            }
-            return Ok(true);
+            return Ok(more);
         }
         loop {
             if let Some((start, end, parent_start, parent_end)) = self.rows.next() {
-                if self.rows_returned >= cfg.limits.max_rows {
-                    return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
-                }
-                self.rows_returned += 1;
+                self.count_row(cfg)?;
                 let route = at(&self.fetches, self.rows_fetch)
                     .route_value
                     .as_ref()
@@ -221,6 +199,43 @@ impl Scan {
                 return Ok(false);
             }
         }
+    }
+
+    /// In count mode, whether there is one more (empty) row; None when not counting.
+    fn next_counted_row(
+        &mut self,
+        host: &mut dyn Host,
+        cfg: &Config,
+    ) -> Result<Option<bool>, String> {
+        if self.count == Some(Count::Ask) {
+            self.count = self
+                .ask_count(host, cfg)?
+                .map(|total| Count::Left { left: total, total });
+        }
+        let Some(Count::Left { left, total }) = self.count else {
+            return Ok(None);
+        };
+        if left == 0 {
+            return Ok(Some(false));
+        }
+        self.count_row(cfg)?;
+        self.count = Some(Count::Left {
+            left: left - 1,
+            total,
+        });
+        if left == 1 {
+            host.rows_returned(total as i64);
+        }
+        Ok(Some(true))
+    }
+
+    /// One more row for Postgres, within the server option max_rows.
+    fn count_row(&mut self, cfg: &Config) -> Result<(), String> {
+        if self.rows_returned >= cfg.limits.max_rows {
+            return Err(self.over_limit(cfg, "max_rows", self.rows_returned));
+        }
+        self.rows_returned += 1;
+        Ok(())
     }
 
     /// Start over with the same quals: replay buffered pages, then continue live.

@@ -103,9 +103,12 @@ impl Scan {
         let page_size = object.page_size.unwrap_or(PAGE_SIZE);
         let first_page = limit
             .map(|l| {
+                // `max`/`min`, not `clamp`: clamp's check of its bounds formats them in a
+                // panic message, and `core::fmt` is bytes the host compiles every query.
                 l.count
                     .saturating_add(l.offset.max(0))
-                    .clamp(1, page_size as i64) as u64
+                    .max(1)
+                    .min(page_size as i64) as u64
             })
             .unwrap_or(page_size);
         // Postgres rechecks every condition on the rows, so a scan with a condition needs

@@ -96,10 +96,7 @@ impl HostState {
         if self.phase != Phase::End {
             return Ok(());
         }
-        if self.pending_error.is_none() {
-            self.pending_error = Some(NO_SNAPSHOT.to_string());
-        }
-        Err(anyhow!("ERROR: {NO_SNAPSHOT}"))
+        Err(self.pg_error(NO_SNAPSHOT.to_string()))
     }
 
     /// Raise a Postgres ERROR from inside a host call: the statement fails.

@@ -631,7 +631,7 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
             let (limit, offset) = q.paging()?;
             let nq = q.get("name_query").filter(|s| !s.is_empty());
             let nq_lower = nq.map(str::to_lowercase);
-            let mut idx: Vec<usize> = (0..d.oauth_applications.len())
+            let idx: Vec<usize> = (0..d.oauth_applications.len())
                 .filter(|&i| {
                     let v = &d.oauth_applications[i];
                     nq.is_none_or(|s| {
@@ -641,14 +641,7 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                     })
                 })
                 .collect();
-            apply_order(
-                q,
-                &d.oauth_applications,
-                &mut idx,
-                &[("created_at", &["created_at"]), ("name", &["name"])],
-                ("created_at", false),
-            )?;
-            paged_envelope(&d.oauth_applications, &idx, limit, offset)
+            by_created_or_name(q, &d.oauth_applications, idx, limit, offset)?
         }
         Route::Saml => {
             let (limit, offset) = q.paging()?;
@@ -657,7 +650,7 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                 .get("query")
                 .filter(|s| !s.is_empty())
                 .map(str::to_lowercase);
-            let mut idx: Vec<usize> = (0..d.saml_connections.len())
+            let idx: Vec<usize> = (0..d.saml_connections.len())
                 .filter(|&i| {
                     let v = &d.saml_connections[i];
                     let org = get_str(v, "organization_id");
@@ -669,14 +662,7 @@ pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
                             .is_none_or(|ql| get_str(v, "name").is_some_and(|n| contains_ci(n, ql)))
                 })
                 .collect();
-            apply_order(
-                q,
-                &d.saml_connections,
-                &mut idx,
-                &[("created_at", &["created_at"]), ("name", &["name"])],
-                ("created_at", false),
-            )?;
-            paged_envelope(&d.saml_connections, &idx, limit, offset)
+            by_created_or_name(q, &d.saml_connections, idx, limit, offset)?
         }
         Route::Plans => {
             let (limit, offset) = q.paging()?;
@@ -803,4 +789,23 @@ pub(crate) fn status_and_query(
                 })
         })
         .collect()
+}
+
+/// One envelope page of `items[idx]` in `order_by` order: `created_at` (the default,
+/// oldest first) or `name`, as the OAuth application and SAML connection lists allow.
+fn by_created_or_name(
+    q: &Q,
+    items: &[Value],
+    mut idx: Vec<usize>,
+    limit: usize,
+    offset: usize,
+) -> Result<Resp, Resp> {
+    apply_order(
+        q,
+        items,
+        &mut idx,
+        &[("created_at", &["created_at"]), ("name", &["name"])],
+        ("created_at", false),
+    )?;
+    Ok(paged_envelope(items, &idx, limit, offset))
 }

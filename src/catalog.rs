@@ -98,6 +98,9 @@ pub enum Src {
     /// Whether a nested field has a given value (`verified`: the verification's status is
     /// "verified"); false when it is missing.
     PathIs(&'static PathIs),
+    /// These values joined with `/`, NULL if one is missing: the `rowid` of an object whose
+    /// address in Clerk's API takes two ids (a membership: organization and user).
+    Joined(&'static [Src]),
 }
 
 /// A nested field compared with a constant (behind a reference: it keeps `Src` small).
@@ -170,6 +173,59 @@ pub struct Object {
     pub elements: Option<&'static str>,
     /// Largest page the endpoint serves, when below Clerk's usual 500.
     pub page_size: Option<u64>,
+    /// INSERT, UPDATE and DELETE; None: the object is read-only.
+    pub writes: Option<&'static Writes>,
+}
+
+/// How a column's value reaches Clerk in a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// The body field of the column's name, as the cell's type gives it.
+    Field,
+    /// A body field of another name (`inviter_id` → `inviter_user_id`).
+    FieldAs(&'static str),
+    /// A one-element array (`email_address` → `"email_address": ["a@b.co"]`).
+    List,
+    /// A JSON object. On UPDATE it replaces the stored one (`PUT {row}/metadata`), and NULL
+    /// empties it.
+    Metadata,
+    /// UPDATE of a boolean: `POST {row}{on}` for true, `POST {row}{off}` for false.
+    Switch(&'static [&'static str; 2]),
+    /// UPDATE to the value 'revoked' only: `POST {row}/revoke`.
+    Revoke,
+    /// INSERT: fills the create path's `{}` (the parent's id), not sent in the body.
+    Parent,
+}
+
+/// A column a write may set.
+#[derive(Debug, Clone, Copy)]
+pub struct Settable {
+    pub column: &'static str,
+    pub put: Put,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delete {
+    No,
+    /// `DELETE {row}`.
+    Delete,
+    /// `POST {row}/revoke` (invitations cannot be deleted, only revoked).
+    Revoke,
+}
+
+/// What a write may do to an object, and at which endpoints.
+#[derive(Debug)]
+pub struct Writes {
+    /// The object's address: each `{}` is filled from the rowid, split at `/`.
+    pub row: &'static str,
+    /// INSERT is `POST` here (`{}`: the `Parent` column); None: INSERT is refused.
+    pub create: Option<&'static str>,
+    pub insert: &'static [Settable],
+    /// Empty: UPDATE is refused. Plain fields go to one `PATCH {row}`.
+    pub update: &'static [Settable],
+    /// Fields Clerk requires in every PATCH, even unchanged.
+    pub patch_needs: &'static [&'static str],
+    pub delete: Delete,
 }
 
 impl Object {
@@ -186,6 +242,7 @@ impl Object {
         count_path: None,
         elements: None,
         page_size: None,
+        writes: None,
     };
 
     /// The route that must be used (objects with no instance-wide list).
@@ -199,6 +256,16 @@ impl Object {
 
     pub fn column(&self, name: &str) -> Option<&'static Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column that identifies a row to UPDATE and DELETE (the `rowid_column` option):
+    /// `rowid` where Clerk addresses the object by two ids, else `id`.
+    pub fn rowid_column(&self) -> &'static str {
+        if self.column("rowid").is_some() {
+            "rowid"
+        } else {
+            "id"
+        }
     }
 }
 
@@ -367,6 +434,198 @@ const fn subscription_columns(owner: &'static str) -> [Column; 12] {
 const USER_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("user_id");
 const ORG_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("organization_id");
 
+const fn field(column: &'static str) -> Settable {
+    Settable {
+        column,
+        put: Put::Field,
+    }
+}
+
+const fn put(column: &'static str, put: Put) -> Settable {
+    Settable { column, put }
+}
+
+const METADATA: Put = Put::Metadata;
+
+/// An object Clerk creates with `POST {list}` and deletes with `DELETE {list}/{id}`, and
+/// whose row cannot change (identifiers, redirect URLs).
+const fn insert_delete(
+    row: &'static str,
+    create: &'static str,
+    insert: &'static [Settable],
+) -> Writes {
+    Writes {
+        row,
+        create: Some(create),
+        insert,
+        update: &[],
+        patch_needs: &[],
+        delete: Delete::Delete,
+    }
+}
+
+/// Clerk's write endpoints, per object (from the Backend API spec).
+static USER_WRITES: Writes = Writes {
+    row: "/users/{}",
+    create: Some("/users"),
+    insert: &[
+        put("email_address", Put::List),
+        put("phone_number", Put::List),
+        field("external_id"),
+        field("first_name"),
+        field("last_name"),
+        field("username"),
+        field("locale"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        put("unsafe_metadata", METADATA),
+        field("banned"),
+        field("locked"),
+        field("legal_accepted_at"),
+        field("created_at"),
+    ],
+    update: &[
+        field("external_id"),
+        field("first_name"),
+        field("last_name"),
+        field("username"),
+        field("locale"),
+        field("primary_email_address_id"),
+        field("primary_phone_number_id"),
+        field("primary_web3_wallet_id"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        put("unsafe_metadata", METADATA),
+        put("banned", Put::Switch(&["/ban", "/unban"])),
+        put("locked", Put::Switch(&["/lock", "/unlock"])),
+        field("legal_accepted_at"),
+        field("created_at"),
+    ],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+static ORGANIZATION_WRITES: Writes = Writes {
+    row: "/organizations/{}",
+    create: Some("/organizations"),
+    insert: &[
+        field("name"),
+        field("slug"),
+        field("max_allowed_memberships"),
+        field("created_by"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        field("created_at"),
+    ],
+    update: &[
+        field("name"),
+        field("slug"),
+        field("max_allowed_memberships"),
+        field("admin_delete_enabled"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        field("created_at"),
+    ],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+static MEMBERSHIP_WRITES: Writes = Writes {
+    row: "/organizations/{}/memberships/{}",
+    create: Some("/organizations/{}/memberships"),
+    insert: &[
+        put("organization_id", Put::Parent),
+        field("user_id"),
+        field("role"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+    ],
+    update: &[field("role")],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+static ORG_INVITATION_WRITES: Writes = Writes {
+    row: "/organizations/{}/invitations/{}",
+    create: Some("/organizations/{}/invitations"),
+    insert: &[
+        put("organization_id", Put::Parent),
+        field("email_address"),
+        field("role"),
+        put("inviter_id", Put::FieldAs("inviter_user_id")),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+    ],
+    update: &[put("status", Put::Revoke)],
+    patch_needs: &[],
+    delete: Delete::Revoke,
+};
+
+static INVITATION_WRITES: Writes = Writes {
+    row: "/invitations/{}",
+    create: Some("/invitations"),
+    insert: &[field("email_address"), put("public_metadata", METADATA)],
+    update: &[put("status", Put::Revoke)],
+    patch_needs: &[],
+    delete: Delete::Revoke,
+};
+
+static ALLOWLIST_WRITES: Writes = insert_delete(
+    "/allowlist_identifiers/{}",
+    "/allowlist_identifiers",
+    &[field("identifier")],
+);
+static BLOCKLIST_WRITES: Writes = insert_delete(
+    "/blocklist_identifiers/{}",
+    "/blocklist_identifiers",
+    &[field("identifier")],
+);
+static REDIRECT_URL_WRITES: Writes =
+    insert_delete("/redirect_urls/{}", "/redirect_urls", &[field("url")]);
+
+const JWT_TEMPLATE_FIELDS: &[Settable] = &[
+    field("name"),
+    field("claims"),
+    field("lifetime"),
+    field("allowed_clock_skew"),
+    field("custom_signing_key"),
+    field("signing_algorithm"),
+];
+static JWT_TEMPLATE_WRITES: Writes = Writes {
+    row: "/jwt_templates/{}",
+    create: Some("/jwt_templates"),
+    insert: JWT_TEMPLATE_FIELDS,
+    update: JWT_TEMPLATE_FIELDS,
+    patch_needs: &["name", "claims"],
+    delete: Delete::Delete,
+};
+
+static DOMAIN_WRITES: Writes = Writes {
+    row: "/domains/{}",
+    create: Some("/domains"),
+    insert: &[field("name"), field("is_satellite"), field("proxy_url")],
+    update: &[field("name"), field("proxy_url")],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+const OAUTH_APPLICATION_FIELDS: &[Settable] = &[
+    field("name"),
+    field("redirect_uris"),
+    field("scopes"),
+    field("public"),
+    field("consent_screen_enabled"),
+    field("pkce_required"),
+];
+static OAUTH_APPLICATION_WRITES: Writes = Writes {
+    row: "/oauth_applications/{}",
+    create: Some("/oauth_applications"),
+    insert: OAUTH_APPLICATION_FIELDS,
+    update: OAUTH_APPLICATION_FIELDS,
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
 pub static OBJECTS: &[Object] = &[
     // identifiers allowed to sign up
     Object {
@@ -381,6 +640,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&ALLOWLIST_WRITES),
         ..Object::EMPTY
     },
     // identifiers blocked from signing up
@@ -395,6 +655,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&BLOCKLIST_WRITES),
         ..Object::EMPTY
     },
     // the instance's primary and satellite domains
@@ -411,6 +672,7 @@ pub static OBJECTS: &[Object] = &[
             c("development_origin", Text),
             c("cname_targets", Jsonb),
         ],
+        writes: Some(&DOMAIN_WRITES),
         ..Object::EMPTY
     },
     // application invitations (Clerk lists revoked ones only with status = 'revoked')
@@ -436,6 +698,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&INVITATION_WRITES),
         ..Object::EMPTY
     },
     // JWT templates
@@ -454,6 +717,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&JWT_TEMPLATE_WRITES),
         ..Object::EMPTY
     },
     // OAuth applications (Clerk as identity provider)
@@ -486,6 +750,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&OAUTH_APPLICATION_WRITES),
         ..Object::EMPTY
     },
     // organizations
@@ -520,6 +785,7 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
             c("last_active_at", Timestamptz),
         ],
+        writes: Some(&ORGANIZATION_WRITES),
         ..Object::EMPTY
     },
     // invitations to join an organization
@@ -581,7 +847,20 @@ pub static OBJECTS: &[Object] = &[
             c("expires_at", Timestamptz),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
+            // The invitation's address in Clerk's API: organization id/invitation id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[
+                    Src::Any(&[
+                        Src::Path(&["organization_id"]),
+                        Src::Path(&["public_organization_data", "id"]),
+                    ]),
+                    Src::Path(&["id"]),
+                ]),
+            ),
         ],
+        writes: Some(&ORG_INVITATION_WRITES),
         ..Object::EMPTY
     },
     // who belongs to which organization, with what role
@@ -625,7 +904,17 @@ pub static OBJECTS: &[Object] = &[
             c("organization", Jsonb),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
+            // The membership's address in Clerk's API: organization id/user id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[
+                    Src::Path(&["organization", "id"]),
+                    Src::Path(&["public_user_data", "user_id"]),
+                ]),
+            ),
         ],
+        writes: Some(&MEMBERSHIP_WRITES),
         ..Object::EMPTY
     },
     // allowed redirect URLs
@@ -639,6 +928,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&REDIRECT_URL_WRITES),
         ..Object::EMPTY
     },
     // roles members can have in organizations (system and custom)
@@ -1131,6 +1421,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&USER_WRITES),
         ..Object::EMPTY
     },
     // billing plans (fees are Money objects; fee_amount is in cents)

@@ -1,10 +1,10 @@
-//! One GET against the Clerk API with bounded retries, mapped to a body or a clear error.
+//! One request to the Clerk API with bounded retries, mapped to a body or a clear error.
 
 use crate::prelude::*;
 
 use crate::config::Config;
 use crate::errors::{http_error, scrub};
-use crate::model::Host;
+use crate::model::{Host, Method};
 use crate::retry::{Failure, POLICY};
 use crate::text::{cat, fill, int};
 
@@ -37,6 +37,46 @@ pub fn get(
     } else {
         cat(&[&cfg.api_url, path, "?", query])
     };
+    send(
+        host,
+        cfg,
+        object,
+        Method::Get,
+        path,
+        &url,
+        "",
+        missing_is_empty,
+    )
+}
+
+/// A write: `method path` with a JSON body (none when empty). `Ok(None)` is a 404.
+///
+/// A POST that failed with a 5xx or in transport is not retried: Clerk may have applied it
+/// (the host's own retries already sent it up to four times). A 429 is always retried:
+/// Clerk refused it before doing anything.
+pub fn write(
+    host: &mut dyn Host,
+    cfg: &Config,
+    object: &str,
+    method: Method,
+    path: &str,
+    body: &str,
+) -> Result<Option<String>, GetError> {
+    let url = cat(&[&cfg.api_url, path]);
+    send(host, cfg, object, method, path, &url, body, true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn send(
+    host: &mut dyn Host,
+    cfg: &Config,
+    object: &str,
+    method: Method,
+    path: &str,
+    url: &str,
+    body: &str,
+    missing_is_empty: bool,
+) -> Result<Option<String>, GetError> {
     let mut attempts = 0u32;
     let mut waited = 0u64;
     loop {
@@ -44,11 +84,12 @@ pub fn get(
         if cfg.deadline.is_some_and(|d| host.now_secs() >= d) {
             return Err(GetError::Other(out_of_time(cfg, object, path, None)));
         }
-        let resp = host.get(&url, &cfg.headers);
+        let resp = host.request(method, url, &cfg.headers, body);
         if let (true, Ok(resp)) = (cfg.debug, &resp) {
             host.debug(&fill(
-                "clerk_fdw: GET {path} → HTTP {status} ({bytes} bytes)",
+                "clerk_fdw: {method} {path} → HTTP {status} ({bytes} bytes)",
                 &[
+                    ("method", method.name()),
                     ("path", path),
                     ("status", &int(resp.status.into())),
                     ("bytes", &int(resp.body.len() as i64)),
@@ -75,11 +116,13 @@ pub fn get(
             other => other,
         };
         // Whether this failure may be retried; messages are built only when we give up.
+        let post = method == Method::Post;
         let (failure, retry_after) = match &resp {
+            Err(_) if post => (None, None),
             Err(_) => (Some(Failure::Transport), None),
             Ok(resp) => match resp.status {
                 429 => (Some(Failure::RateLimited), resp.header("retry-after")),
-                408 | 500..=599 => (Some(Failure::Server), resp.header("retry-after")),
+                408 | 500..=599 if !post => (Some(Failure::Server), resp.header("retry-after")),
                 _ => (None, None),
             },
         };
@@ -87,7 +130,7 @@ pub fn get(
         let Some(ms) = delay else {
             return Err(match resp {
                 Err(e) => GetError::Other(fill(
-                    "could not reach Clerk at {url} while reading {object}: {error}",
+                    "could not reach Clerk at {url} for {object}: {error}",
                     &[
                         ("url", &cat(&[&cfg.api_url, path])),
                         ("object", object),

@@ -24,6 +24,9 @@ pub struct Config {
     pub secret: String,
     /// `debug 'true'`: report each request (path only) as an INFO message.
     pub debug: bool,
+    /// `allow_writes 'true'`: INSERT, UPDATE and DELETE reach Clerk. Off by default, so
+    /// that a server is read-only unless its owner says otherwise.
+    pub allow_writes: bool,
     pub limits: Limits,
     /// Unix seconds (the host's clock) after which no request starts and no retry waits:
     /// set when the statement starts, `limits.timeout_secs` later.
@@ -129,11 +132,20 @@ pub fn from_options(
         ));
     }
 
-    let debug = match option("debug").as_deref().map(str::trim_ascii) {
-        None => false,
-        Some(v) => parse_bool(v)
-            .ok_or_else(|| cat(&["server option debug '", v, "' must be 'true' or 'false'"]))?,
+    let flag = |name: &str| match option(name).as_deref().map(str::trim_ascii) {
+        None => Ok(false),
+        Some(v) => parse_bool(v).ok_or_else(|| {
+            cat(&[
+                "server option ",
+                name,
+                " '",
+                v,
+                "' must be 'true' or 'false'",
+            ])
+        }),
     };
+    let debug = flag("debug")?;
+    let allow_writes = flag("allow_writes")?;
 
     let d = DEFAULT_LIMITS;
     let limits = Limits {
@@ -150,9 +162,12 @@ pub fn from_options(
             ("clerk-api-version".into(), CLERK_API_VERSION.into()),
             ("user-agent".into(), USER_AGENT.into()),
             ("accept".into(), "application/json".into()),
+            // For the bodies of writes; harmless on reads.
+            ("content-type".into(), "application/json".into()),
         ],
         secret: key,
         debug,
+        allow_writes,
         limits,
         deadline: None,
     })
@@ -250,6 +265,27 @@ mod tests {
         assert!(on.debug);
         let e = from_options(opts(&[("api_key", "k"), ("debug", "maybe")]), no_vault).unwrap_err();
         assert!(e.contains("debug"));
+    }
+
+    #[test]
+    fn writes_are_off_unless_the_server_allows_them() {
+        let cfg = |pairs: &[(&str, &str)]| from_options(opts(pairs), no_vault);
+        assert!(!cfg(&[("api_key", "k")]).unwrap().allow_writes);
+        assert!(
+            !cfg(&[("api_key", "k"), ("allow_writes", "false")])
+                .unwrap()
+                .allow_writes
+        );
+        assert!(
+            cfg(&[("api_key", "k"), ("allow_writes", " true ")])
+                .unwrap()
+                .allow_writes
+        );
+        let e = cfg(&[("api_key", "k"), ("allow_writes", "si")]).unwrap_err();
+        assert_eq!(
+            e,
+            "server option allow_writes 'si' must be 'true' or 'false'"
+        );
     }
 
     #[test]

@@ -10,13 +10,13 @@ use crate::text::{fill, int, replace, truncate};
 pub fn http_error(object: &str, path: &str, status: u16, body: &str, attempts: u32) -> String {
     let template = match status {
         401 => {
-            "Clerk rejected the API key (HTTP 401{detail}) while reading {object}: check the \
+            "Clerk rejected the API key (HTTP 401{detail}) for {object}: check the \
              server option api_key (or the Vault secret named by api_key_id); it must be a \
              secret key (sk_live_… or sk_test_…) of this Clerk instance"
         }
         403 => {
             "Clerk refused access (HTTP 403{detail}) to {object} at {path}: the API key was \
-             accepted but may not read this; check that the key belongs to the right instance"
+             accepted but may not do this; check that the key belongs to the right instance"
         }
         402 => {
             "Clerk says {object} needs a paid feature (HTTP 402{detail}) at {path}: enable it \

@@ -138,6 +138,27 @@ impl<'a> Val<'a> {
     }
 }
 
+/// `s` as a JSON string literal (a route value read like any value Clerk sent; a field of
+/// a request body).
+pub fn quote(s: &str) -> String {
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                quoted.push_str("\\u00");
+                quoted.push(char::from(b"0123456789abcdef"[c as usize >> 4]));
+                quoted.push(char::from(b"0123456789abcdef"[c as usize & 15]));
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// Compare a raw (still escaped) key with a plain one.
 pub fn key_is(raw: &str, key: &str) -> bool {
     if raw.contains('\\') {

@@ -36,6 +36,7 @@ pub mod schema;
 pub mod text;
 pub mod timefmt;
 pub mod url;
+pub mod write;
 
 #[allow(warnings)]
 #[rustfmt::skip]
@@ -47,12 +48,13 @@ use bindings::supabase::wrappers::types::{
     OptionsType, Row, TypeOid, Value as WitValue,
 };
 use bindings::supabase::wrappers::{http, stats, time, utils};
+use catalog::{Object, Writes};
 use config::Config;
 use core::cell::RefCell;
-use model::{Cell, HttpResponse, Limit, PgType, Qual, QualValue, QueryColumn};
+use model::{Cell, HttpResponse, Limit, Method, PgType, Qual, QualValue, QueryColumn};
 use prelude::*;
 use scan::Scan;
-use text::fill;
+use text::{cat, fill};
 
 /// The name under which stats are recorded in `wrappers_fdw_stats`.
 const FDW_NAME: &str = "clerk_fdw";
@@ -63,6 +65,15 @@ struct State {
     scan: Option<Scan>,
     /// Reused for every row so projecting allocates no new vector.
     cells: Vec<Option<Cell>>,
+    modify: Option<Modify>,
+}
+
+/// One INSERT, UPDATE or DELETE statement (a modify instance serves one).
+struct Modify {
+    object: &'static Object,
+    writes: &'static Writes,
+    /// Rows of this statement already written to Clerk: a later failure cannot undo them.
+    written: u64,
 }
 
 /// One instance serves one query on one thread; this is its state.
@@ -75,6 +86,7 @@ static STATE: Global = Global(RefCell::new(State {
     config: None,
     scan: None,
     cells: Vec::new(),
+    modify: None,
 }));
 
 impl Global {
@@ -94,13 +106,27 @@ struct ClerkFdw;
 struct WitHost;
 
 impl model::Host for WitHost {
-    fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String> {
+    fn request(
+        &mut self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: &str,
+    ) -> Result<HttpResponse, String> {
         let req = http::Request {
-            method: http::Method::Get,
+            method: match method {
+                Method::Get => http::Method::Get,
+                Method::Post => http::Method::Post,
+                Method::Put => http::Method::Put,
+                Method::Patch => http::Method::Patch,
+                Method::Delete => http::Method::Delete,
+            },
             url: url.to_string(),
             headers: headers.to_vec(),
-            body: String::new(),
+            body: body.to_string(),
         };
+        // The host sends `req.method` whichever of its five functions is called (all are
+        // the same `http_request`), so one import serves every method.
         http::get(&req).map(|r| HttpResponse {
             status: r.status_code,
             headers: r.headers,
@@ -126,14 +152,6 @@ impl model::Host for WitHost {
     fn rows_returned(&mut self, rows: i64) {
         stats::inc_stats(FDW_NAME, stats::Metric::RowsOut, rows);
     }
-}
-
-fn read_only(what: &str) -> FdwError {
-    fill(
-        "clerk_fdw is read-only: {what} is not supported; change data in Clerk through its \
-         dashboard or Backend API",
-        &[("what", what)],
-    )
 }
 
 fn pg_type(col: &str, t: TypeOid) -> Result<PgType, FdwError> {
@@ -176,6 +194,118 @@ fn qual_value(c: &WitCell) -> QualValue {
         WitCell::Timestamp(us) | WitCell::Timestamptz(us) => QualValue::Timestamp(*us),
         WitCell::Json(_) | WitCell::Uuid(_) | WitCell::Other(_) => QualValue::Other,
     }
+}
+
+/// A cell of a row to write. Timestamps become RFC 3339 text, as Clerk takes them,
+/// formatted by the host; `other` (a type the host does not convert) is kept as text.
+fn model_cell(c: WitCell) -> Cell {
+    let rfc3339 = |us: i64, cell: Cell| time::epoch_ms_to_rfc3339(us).map_or(cell, Cell::String);
+    match c {
+        WitCell::Bool(b) => Cell::Bool(b),
+        WitCell::I8(i) => Cell::I8(i),
+        WitCell::I16(i) => Cell::I16(i),
+        WitCell::I32(i) => Cell::I32(i),
+        WitCell::I64(i) => Cell::I64(i),
+        WitCell::F32(f) => Cell::F32(f),
+        WitCell::F64(f) => Cell::F64(f),
+        WitCell::Numeric(f) => Cell::Numeric(f),
+        WitCell::String(s) | WitCell::Other(s) => Cell::String(s),
+        // The host's function takes microseconds, despite its name.
+        WitCell::Date(s) => rfc3339(s.saturating_mul(1_000_000), Cell::Date(s)),
+        WitCell::Timestamp(us) => rfc3339(us, Cell::Timestamp(us)),
+        WitCell::Timestamptz(us) => rfc3339(us, Cell::Timestamptz(us)),
+        WitCell::Json(s) => Cell::Json(s),
+        WitCell::Uuid(s) => Cell::Uuid(s),
+    }
+}
+
+fn row_cells(row: &Row) -> Vec<(String, Option<Cell>)> {
+    let mut out = Vec::new();
+    for (name, cell) in row.cols().into_iter().zip(row.cells()) {
+        out.push((name, cell.map(model_cell)));
+    }
+    out
+}
+
+/// Plan one row's write and send its requests in order. Errors say what of the statement
+/// already reached Clerk, which no rollback undoes.
+fn apply(op: write::Op, rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult {
+    let rowid = rowid.map(model_cell);
+    let cells = row.map(row_cells).unwrap_or_default();
+    STATE.with_borrow_mut(|s| {
+        let (Some(config), Some(m)) = (s.config.as_ref(), s.modify.as_mut()) else {
+            return Err("clerk_fdw: a row was written before begin_modify".to_string());
+        };
+        let fail = |problem: String, done: &str, written: u64| {
+            let mut msg = fill(
+                "{op} on {object} stopped: {problem}",
+                &[
+                    ("op", op.sql()),
+                    ("object", m.object.name),
+                    ("problem", &problem),
+                ],
+            );
+            if !done.is_empty() {
+                msg.push_str(&cat(&["; for this row, ", done, " had already succeeded"]));
+            }
+            if written > 0 {
+                msg.push_str(&fill(
+                    "; {n} earlier row(s) of this statement were written to Clerk and stay \
+                     written (Postgres cannot roll back Clerk)",
+                    &[("n", &text::int(written as i64))],
+                ));
+            }
+            errors::scrub(&msg, &config.secret)
+        };
+        let requests = write::plan(op, m.object, m.writes, rowid.as_ref(), &cells)
+            .map_err(|e| fail(e, "", m.written))?;
+        let mut done = String::new();
+        let mut last = String::new();
+        for r in &requests {
+            let what = cat(&[r.method.name(), " ", &r.path]);
+            let sent = client::write(
+                &mut WitHost,
+                config,
+                m.object.name,
+                r.method,
+                &r.path,
+                &r.body,
+            );
+            last = match sent {
+                Ok(Some(body)) => body,
+                Ok(None) => {
+                    let e = cat(&[
+                        "Clerk has nothing at ",
+                        &r.path,
+                        " (HTTP 404): the row may have been deleted meanwhile, or an id is wrong",
+                    ]);
+                    return Err(fail(e, &done, m.written));
+                }
+                Err(client::GetError::Status(status, e)) if status < 500 && status != 408 => {
+                    return Err(fail(e, &done, m.written))
+                }
+                Err(e) => {
+                    let e = cat(&[
+                        &e.message(),
+                        "; Clerk may or may not have applied ",
+                        &what,
+                        ": check before running the statement again",
+                    ]);
+                    return Err(fail(e, &done, m.written));
+                }
+            };
+            if !done.is_empty() {
+                done.push_str(", ");
+            }
+            done.push_str(&what);
+        }
+        m.written += 1;
+        // RETURNING is refused by the host: a created row's id is told this way.
+        if let (write::Op::Insert, Some(id)) = (op, write::created_id(&last)) {
+            utils::report_notice(&cat(&["clerk_fdw: created ", m.object.name, " ", &id]));
+        }
+        Ok(())
+    })
 }
 
 fn wit_cell(c: Cell) -> WitCell {
@@ -277,6 +407,7 @@ impl Guest for ClerkFdw {
                 config,
                 scan,
                 cells,
+                ..
             } = s;
             let (Some(config), Some(scan)) = (config.as_ref(), scan.as_mut()) else {
                 return Err("clerk_fdw: iter_scan called before begin_scan".to_string());
@@ -311,24 +442,40 @@ impl Guest for ClerkFdw {
         Ok(())
     }
 
-    fn begin_modify(_ctx: &Context) -> FdwResult {
-        Err(read_only("INSERT, UPDATE and DELETE"))
+    /// Every check that needs no row: a refused statement sends nothing.
+    fn begin_modify(ctx: &Context) -> FdwResult {
+        let opts = ctx.get_options(&OptionsType::Table);
+        let name = opts.require("object")?;
+        let object = catalog::find(&name).ok_or_else(|| catalog::unknown_object(&name))?;
+        // The host refuses a modify without rowid_column before calling us.
+        let rowid = opts.get("rowid_column").unwrap_or_default();
+        STATE.with_borrow_mut(|s| {
+            let allow = s.config.as_ref().is_some_and(|c| c.allow_writes);
+            let writes = write::target(object, allow, &rowid)?;
+            s.modify = Some(Modify {
+                object,
+                writes,
+                written: 0,
+            });
+            Ok(())
+        })
     }
 
-    fn insert(_ctx: &Context, _row: &Row) -> FdwResult {
-        Err(read_only("INSERT"))
+    fn insert(_ctx: &Context, row: &Row) -> FdwResult {
+        apply(write::Op::Insert, None, Some(row))
     }
 
-    fn update(_ctx: &Context, _rowid: WitCell, _new_row: &Row) -> FdwResult {
-        Err(read_only("UPDATE"))
+    fn update(_ctx: &Context, rowid: WitCell, new_row: &Row) -> FdwResult {
+        apply(write::Op::Update, Some(rowid), Some(new_row))
     }
 
-    fn delete(_ctx: &Context, _rowid: WitCell) -> FdwResult {
-        Err(read_only("DELETE"))
+    fn delete(_ctx: &Context, rowid: WitCell) -> FdwResult {
+        apply(write::Op::Delete, Some(rowid), None)
     }
 
     /// Executor end, like `end_scan`: no SQL-backed host call here.
     fn end_modify(_ctx: &Context) -> FdwResult {
+        STATE.with_borrow_mut(|s| s.modify = None);
         Ok(())
     }
 

@@ -163,7 +163,29 @@ pub struct QueryColumn {
     pub ty: PgType,
 }
 
-/// What an HTTP GET returned.
+/// An HTTP method the host can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What an HTTP request returned.
 #[derive(Debug, Clone, Default)]
 pub struct HttpResponse {
     pub status: u16,
@@ -180,13 +202,21 @@ impl HttpResponse {
     }
 }
 
-/// The side effects the scan engine needs from the host. The WIT adapter implements it
-/// with host imports; unit tests implement it with a scripted fake.
+/// The side effects the scan and write engines need from the host. The WIT adapter
+/// implements it with host imports; unit tests implement it with a scripted fake.
 ///
-/// Every method is called from `begin_scan`, `iter_scan` or `re_scan` only, never from
-/// `end_scan`: the stats calls run SQL, which Postgres refuses at executor end.
+/// Every method is called from `begin_scan`, `iter_scan`, `re_scan` or a row's write only,
+/// never from `end_scan`/`end_modify`: the stats calls run SQL, which Postgres refuses at
+/// executor end.
 pub trait Host {
-    fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String>;
+    /// `body` is empty for GET and DELETE.
+    fn request(
+        &mut self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: &str,
+    ) -> Result<HttpResponse, String>;
     fn sleep_ms(&mut self, ms: u64);
     /// The host's clock, Unix seconds.
     fn now_secs(&mut self) -> i64;

@@ -29,6 +29,8 @@ pub struct Projection {
 enum Found<'a> {
     Json(Val<'a>),
     Str(&'a str),
+    /// A value built from several (`Src::Joined`).
+    Owned(String),
     Null,
 }
 
@@ -98,7 +100,13 @@ impl Projection {
                 Found::Null => Ok(None),
                 Found::Str(s) => convert(
                     Val {
-                        raw: &json_string(s),
+                        raw: &json::quote(s),
+                    },
+                    col.ty,
+                ),
+                Found::Owned(s) => convert(
+                    Val {
+                        raw: &json::quote(&s),
                     },
                     col.ty,
                 ),
@@ -197,6 +205,25 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
                 None => found(primary(row, id_field, list).and_then(|e| e.get(value))),
             }
         }
+        Src::Joined(srcs) => {
+            let mut joined = String::new();
+            for (i, s) in srcs.iter().enumerate() {
+                let part = match resolve(s, col, row, route) {
+                    Found::Json(v) => v.as_str().map(String::from),
+                    Found::Str(s) => Some(s.into()),
+                    Found::Owned(s) => Some(s),
+                    Found::Null => None,
+                };
+                let Some(part) = part else {
+                    return Found::Null;
+                };
+                if i > 0 {
+                    joined.push('/');
+                }
+                joined.push_str(&part);
+            }
+            Found::Owned(joined)
+        }
         Src::Any(srcs) => {
             for s in srcs.iter() {
                 let f = resolve(s, col, row, route);
@@ -237,27 +264,6 @@ fn attrs_cell(v: Val<'_>, ty: PgType) -> Cell {
     } else {
         Cell::Json(s)
     }
-}
-
-/// A plain string (a route value) as JSON text, so it goes through [`convert`] like any
-/// value Clerk sent: the declared column type applies to it too.
-fn json_string(s: &str) -> String {
-    let mut quoted = String::with_capacity(s.len() + 2);
-    quoted.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                quoted.push_str("\\u00");
-                quoted.push(char::from(b"0123456789abcdef"[c as usize >> 4]));
-                quoted.push(char::from(b"0123456789abcdef"[c as usize & 15]));
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 #[cfg(test)]
@@ -390,7 +396,7 @@ mod tests {
             json!({"id": "s"}),
         );
         assert_eq!(out.unwrap(), vec![Some(Cell::Json("\"route_val\"".into()))]);
-        assert_eq!(json_string("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
+        assert_eq!(json::quote("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
         // The object's own field wins over the route value.
         let out = run(
             "billing_payment_attempts",

@@ -45,11 +45,15 @@ pub fn create_table(o: &Object, server: &str) -> String {
             ",\n",
         ]));
     }
+    // Every table carries rowid_column, read-only ones too: then a write meets the
+    // component's explanation rather than the host's "option 'rowid_column' is required".
     out.push_str(&cat(&[
         "  attrs jsonb\n) server ",
         &ident(server),
         " options (object '",
         o.name,
+        "', rowid_column '",
+        o.rowid_column(),
         "')",
     ]));
     out
@@ -83,8 +87,16 @@ mod tests {
         for (s, o) in stmts.iter().zip(OBJECTS) {
             assert!(s.starts_with(&format!("create foreign table if not exists {} (", o.name)));
             assert!(s.contains("\n  attrs jsonb\n) server clerk_server options (object '"));
-            assert!(s.ends_with(&format!("(object '{}')", o.name)));
-            assert_eq!(s.matches(',').count(), o.columns.len(), "{s}");
+            let rowid = if o.name.starts_with("organization_") && o.writes.is_some() {
+                "rowid"
+            } else {
+                "id"
+            };
+            assert!(
+                s.ends_with(&format!("(object '{}', rowid_column '{rowid}')", o.name)),
+                "{s}"
+            );
+            assert_eq!(s.matches(",\n").count(), o.columns.len(), "{s}");
         }
         let users = &stmts[OBJECTS.iter().position(|o| o.name == "users").unwrap()];
         assert!(users.contains("  primary_email_address text,"));

@@ -38,6 +38,8 @@ fn fault(path: &str, status: u16, headers: &[(&str, &str)], body: &str, times: u
             .collect(),
         body: body.into(),
         times,
+        method: None,
+        applied: false,
     }
 }
 
@@ -204,24 +206,6 @@ fn a_missing_required_qual_shows_an_example() {
         assert!(err.contains(object), "{err}");
     }
     assert!(mock.requests().is_empty());
-}
-
-#[test]
-fn writes_are_refused_as_read_only() {
-    let mock = mock(3);
-    let mut q = query(&mock, "users", text_cols(&["id"]), vec![]);
-    // The host itself insists on rowid_column before it calls the component.
-    q.set_table_options(vec![
-        ("object".into(), "users".into()),
-        ("rowid_column".into(), "id".into()),
-    ]);
-    let err = q.begin_modify().unwrap_err();
-    assert!(err.contains("read-only"), "{err}");
-    assert!(q
-        .insert(vec![Some(s("x"))])
-        .unwrap_err()
-        .contains("read-only"));
-    assert!(q.delete(s("user_1")).unwrap_err().contains("read-only"));
 }
 
 #[test]

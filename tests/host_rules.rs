@@ -139,7 +139,8 @@ fn a_nul_in_clerk_data_gives_rows_with_u_fffd_and_one_notice() {
         .filter(|r| text(&r[0]).as_deref() != Some(id.as_str()));
     for r in others {
         let attrs = json(&r[3]);
-        let want = by_id(&mock.dataset().users, attrs["id"].as_str().unwrap());
+        let ds = mock.dataset();
+        let want = by_id(&ds.users, attrs["id"].as_str().unwrap());
         if !want.to_string().contains("\\u0000") {
             assert_eq!(&attrs, want);
         }

@@ -6,9 +6,12 @@ use clerk_fdw_testhost::host::{Cell, QualSpec, TypeOid};
 use common::*;
 use serde_json::Value;
 
-fn sessions_of<'a>(mock: &'a clerk_fdw_testhost::mock::MockClerk, user: &str) -> Vec<&'a Value> {
+fn sessions_of(mock: &clerk_fdw_testhost::mock::MockClerk, user: &str) -> Vec<Value> {
     let all = &mock.dataset().sessions;
-    all.iter().filter(|s| s["user_id"] == user).collect()
+    all.iter()
+        .filter(|s| s["user_id"] == user)
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -34,7 +37,7 @@ fn a_users_sessions_every_one_once_one_request_per_user() {
         )],
     )
     .unwrap();
-    let mut want: Vec<&Value> = vec![];
+    let mut want: Vec<Value> = vec![];
     for u in &some {
         want.extend(sessions_of(&mock, u));
     }
@@ -46,7 +49,7 @@ fn a_users_sessions_every_one_once_one_request_per_user() {
             .iter()
             .find(|w| w["id"] == attrs["id"])
             .expect("a wanted session");
-        assert_eq!(&&attrs, w);
+        assert_eq!(&attrs, w);
         assert_eq!(text(&r[1]).as_deref(), w["user_id"].as_str());
         assert_eq!(
             text(&r[3]).as_deref(),

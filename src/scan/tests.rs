@@ -1,7 +1,7 @@
 use super::*;
 use crate::catalog::find;
 use crate::config;
-use crate::model::{HttpResponse, PgType, QualValue};
+use crate::model::{HttpResponse, Method, PgType, QualValue};
 use crate::replay::REPLAY_CAP_BYTES;
 use serde_json::{json, Value};
 
@@ -22,8 +22,15 @@ pub(super) struct Fake {
 }
 
 impl Host for Fake {
-    fn get(&mut self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, String> {
+    fn request(
+        &mut self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: &str,
+    ) -> Result<HttpResponse, String> {
         assert!(headers.iter().all(|(k, _)| k == &k.to_ascii_lowercase()));
+        assert_eq!((method, body), (Method::Get, ""), "a scan only reads");
         self.urls.push(url.to_string());
         self.clock_ms += self.request_ms;
         (self.respond)(url)

@@ -237,7 +237,7 @@ fn main() {
     };
     import_schema(&demo);
     match &mock {
-        Some(m) => mock_queries(&demo, m.dataset()),
+        Some(m) => mock_queries(&demo, &m.dataset()),
         None => {
             if let Err(e) = real_queries(&demo) {
                 eprintln!("\n{e}");

@@ -86,6 +86,7 @@ pub enum Phase {
     End,
 }
 
+mod modify;
 mod query;
 mod resources;
 mod spec;
@@ -93,6 +94,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
+pub use modify::*;
 pub use query::*;
 pub use resources::*;
 pub use spec::*;

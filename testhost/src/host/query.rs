@@ -297,18 +297,9 @@ impl Query {
         self.call(Phase::Start, |b, s| b.call_begin_modify(s, ctx))
     }
 
-    pub(crate) fn push_row(&mut self, cells: Vec<Option<Cell>>) -> Result<u32, String> {
-        let cols = cells
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
-                self.spec
-                    .columns
-                    .get(i)
-                    .map(|(n, _)| n.clone())
-                    .unwrap_or_else(|| format!("col{}", i + 1))
-            })
-            .collect();
+    /// A row resource for `insert`/`update`: the host's row of (column name, cell).
+    pub(crate) fn push_row(&mut self, row: Vec<(String, Option<Cell>)>) -> Result<u32, String> {
+        let (cols, cells) = row.into_iter().unzip();
         self.store
             .data_mut()
             .table
@@ -325,7 +316,8 @@ impl Query {
             .delete(Resource::<RowRes>::new_own(rep));
     }
 
-    pub fn insert(&mut self, row: Vec<Option<Cell>>) -> Result<(), String> {
+    /// `insert` with every column of the table, in order (NULL for those left out).
+    pub fn insert(&mut self, row: Vec<(String, Option<Cell>)>) -> Result<(), String> {
         let rep = self.push_row(row)?;
         let ctx = self.ctx();
         let r = self.call(Phase::Run, |b, s| {
@@ -335,7 +327,8 @@ impl Query {
         r
     }
 
-    pub fn update(&mut self, rowid: Cell, row: Vec<Option<Cell>>) -> Result<(), String> {
+    /// `update` with the SET columns only (Postgres 14+), not the rowid.
+    pub fn update(&mut self, rowid: Cell, row: Vec<(String, Option<Cell>)>) -> Result<(), String> {
         let rep = self.push_row(row)?;
         let ctx = self.ctx();
         let r = self.call(Phase::Run, |b, s| {

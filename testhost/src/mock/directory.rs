@@ -5,7 +5,7 @@
 use super::*;
 
 /// The endpoints of this module's objects (`handle` sends them here).
-pub(crate) fn directory(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
+pub(crate) fn directory(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
     let d = &sh.dataset;
     let all_idx = |n: usize| (0..n).collect::<Vec<usize>>();
     Ok(match r {

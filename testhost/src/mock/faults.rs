@@ -12,6 +12,10 @@ pub struct Fault {
     pub body: String,
     /// How many matching requests get this response.
     pub times: usize,
+    /// Only requests with this method (`"POST"`…) match; `None`: any.
+    pub method: Option<String>,
+    /// A write is applied before the fault answers (a 5xx after Clerk did the work).
+    pub applied: bool,
 }
 
 impl Fault {
@@ -23,6 +27,8 @@ impl Fault {
             headers: Vec::new(),
             body: clerk_error_body("mock fault", "Injected failure", "internal_clerk_error"),
             times,
+            method: None,
+            applied: false,
         }
     }
     /// 429 with `Retry-After: <retry_after>`.
@@ -37,6 +43,8 @@ impl Fault {
                 "too_many_requests",
             ),
             times,
+            method: None,
+            applied: false,
         }
     }
     /// 200 with an arbitrary (e.g. malformed) body.
@@ -47,7 +55,23 @@ impl Fault {
             headers: Vec::new(),
             body: body.into(),
             times,
+            method: None,
+            applied: false,
         }
+    }
+}
+
+impl Fault {
+    /// Only for requests with `method`.
+    pub fn on(mut self, method: &str) -> Fault {
+        self.method = Some(method.to_string());
+        self
+    }
+
+    /// Apply the write first, then answer with the fault.
+    pub fn after_applying(mut self) -> Fault {
+        self.applied = true;
+        self
     }
 }
 
@@ -73,11 +97,14 @@ pub(crate) fn clerk_param_error(param: &str, long_message: &str) -> Resp {
     Resp::json(422, body)
 }
 
-pub(crate) fn take_fault(sh: &Shared, path: &str) -> Option<Resp> {
+/// The first queued fault for this request, and whether the write is applied first.
+pub(crate) fn take_fault(sh: &Shared, method: &str, path: &str) -> Option<(Resp, bool)> {
     let mut faults = sh.faults.lock().unwrap();
-    let idx = faults
-        .iter()
-        .position(|f| f.times > 0 && path.starts_with(&f.path_prefix))?;
+    let idx = faults.iter().position(|f| {
+        f.times > 0
+            && path.starts_with(&f.path_prefix)
+            && f.method.as_deref().is_none_or(|m| m == method)
+    })?;
     let f = &mut faults[idx];
     f.times -= 1;
     let mut headers = f.headers.clone();
@@ -92,8 +119,9 @@ pub(crate) fn take_fault(sh: &Shared, path: &str) -> Option<Resp> {
         headers,
         body: f.body.clone(),
     };
+    let applied = f.applied;
     if f.times == 0 {
         faults.remove(idx);
     }
-    Some(resp)
+    Some((resp, applied))
 }

@@ -65,6 +65,7 @@ mod records;
 mod routes;
 mod server;
 mod users;
+mod writes;
 
 #[cfg(test)]
 mod tests;
@@ -79,6 +80,8 @@ use index::*;
 use lists::*;
 use routes::*;
 use users::*;
+pub use writes::MOCK_CLIENT_SECRET;
+use writes::*;
 
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering as CmpOrdering;

@@ -261,8 +261,10 @@ pub(crate) fn respond(
     path: &str,
     query: &[(String, String)],
     headers: &[(String, String)],
+    body: &str,
 ) -> Resp {
-    if let Some(r) = take_fault(sh, path) {
+    let fault = take_fault(sh, method, path);
+    if let Some((r, false)) = fault {
         return r;
     }
     let header = |name: &str| {
@@ -284,19 +286,14 @@ pub(crate) fn respond(
         .map(percent_decode)
         .collect();
     let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    if method != "GET" {
+        let mut data = sh.data.write().unwrap();
+        let done = write(&mut data, method, &segs, body);
+        return fault.map_or(done, |(r, _)| r);
+    }
     let Some(r) = route(&segs) else {
         return Resp::not_found();
     };
-    if method != "GET" {
-        return Resp::json(
-            405,
-            clerk_error_body(
-                "method not allowed",
-                "The mock Clerk API is read-only",
-                "method_not_allowed",
-            ),
-        );
-    }
     let q = Q(query);
     if r.needs_billing_version() {
         let version = header("clerk-api-version").or_else(|| q.get("__clerk_api_version"));
@@ -315,12 +312,13 @@ pub(crate) fn respond(
             &format!("`{k}` accepts at most {MAX_ARRAY_VALUES} values"),
         );
     }
-    match handle(sh, r, &q) {
+    let data = sh.data.read().unwrap();
+    match handle(&data, r, &q) {
         Ok(r) | Err(r) => r,
     }
 }
 
-pub(crate) fn handle(sh: &Shared, r: Route, q: &Q) -> Result<Resp, Resp> {
+pub(crate) fn handle(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
     let d = &sh.dataset;
     let ix = &sh.index;
     let all_idx = |n: usize| (0..n).collect::<Vec<usize>>();
@@ -762,7 +760,7 @@ pub(crate) const INVITATION_ORDER: &[(&str, &[&str])] = &[
     ("email_address", &["email_address"]),
 ];
 
-pub(crate) fn org_out(sh: &Shared, k: usize, with_count: bool) -> Value {
+pub(crate) fn org_out(sh: &Data, k: usize, with_count: bool) -> Value {
     let mut o = sh.dataset.organizations[k].clone();
     if with_count {
         if let Some(m) = o.as_object_mut() {

@@ -5,7 +5,7 @@ use super::*;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 
 /// Threads answering requests (the component sends one at a time; tests may share a mock).
@@ -21,6 +21,8 @@ pub struct RecordedRequest {
     pub query: Vec<(String, String)>,
     /// Lowercase names.
     pub headers: Vec<(String, String)>,
+    /// The request body (empty for GET).
+    pub body: String,
     /// Status of the response the mock sent.
     pub status: u16,
 }
@@ -51,12 +53,41 @@ impl RecordedRequest {
 }
 
 pub(crate) struct Shared {
-    pub(crate) dataset: Dataset,
-    pub(crate) index: Index,
+    /// The dataset and its index; writes replace both.
+    pub(crate) data: RwLock<Data>,
     pub(crate) api_key: String,
     pub(crate) requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) faults: Mutex<Vec<Fault>>,
+}
+
+/// The dataset and the lookups built from it.
+pub(crate) struct Data {
+    pub(crate) dataset: Dataset,
+    pub(crate) index: Index,
+    /// Objects created by writes so far (their ids count on from 900,000,000).
+    pub(crate) created: usize,
+}
+
+impl Data {
+    pub(crate) fn new(dataset: Dataset) -> Data {
+        let index = Index::build(&dataset);
+        Data {
+            dataset,
+            index,
+            created: 0,
+        }
+    }
+}
+
+/// Read access to the mock's current dataset.
+pub struct DatasetGuard<'a>(RwLockReadGuard<'a, Data>);
+
+impl std::ops::Deref for DatasetGuard<'_> {
+    type Target = Dataset;
+    fn deref(&self) -> &Dataset {
+        &self.0.dataset
+    }
 }
 
 /// The mock server. Listens on `127.0.0.1:<ephemeral port>`; stops when dropped.
@@ -81,10 +112,8 @@ impl MockClerk {
             .to_ip()
             .expect("mock clerk: an IP address");
         let server = Arc::new(server);
-        let index = Index::build(&dataset);
         let shared = Arc::new(Shared {
-            dataset,
-            index,
+            data: RwLock::new(Data::new(dataset)),
             api_key: api_key.to_string(),
             requests: Mutex::new(Vec::new()),
             bytes_sent: AtomicU64::new(0),
@@ -125,8 +154,9 @@ impl MockClerk {
         &self.shared.api_key
     }
 
-    pub fn dataset(&self) -> &Dataset {
-        &self.shared.dataset
+    /// The dataset as it is now (writes change it). Holding the guard blocks writes.
+    pub fn dataset(&self) -> DatasetGuard<'_> {
+        DatasetGuard(self.shared.data.read().unwrap())
     }
 
     /// Every request received so far, in the order they were answered.
@@ -187,10 +217,11 @@ fn serve(sh: &Shared, mut req: tiny_http::Request) {
             )
         })
         .collect();
-    let mut sink = Vec::new();
-    let _ = req.as_reader().read_to_end(&mut sink);
+    let mut body = Vec::new();
+    let _ = req.as_reader().read_to_end(&mut body);
+    let body = String::from_utf8_lossy(&body).into_owned();
 
-    let resp = respond(sh, &method, &path, &query, &headers);
+    let resp = respond(sh, &method, &path, &query, &headers, &body);
     sh.bytes_sent
         .fetch_add(resp.body.len() as u64, Ordering::SeqCst);
     sh.requests.lock().unwrap().push(RecordedRequest {
@@ -198,6 +229,7 @@ fn serve(sh: &Shared, mut req: tiny_http::Request) {
         path,
         query,
         headers,
+        body,
         status: resp.status,
     });
     let headers = resp

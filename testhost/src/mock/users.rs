@@ -52,7 +52,7 @@ pub(crate) const USER_ORDER_FIELDS: [&str; 10] = [
     "last_sign_in_at",
 ];
 
-pub(crate) fn users_list(sh: &Shared, q: &Q, count_only: bool) -> Result<Resp, Resp> {
+pub(crate) fn users_list(sh: &Data, q: &Q, count_only: bool) -> Result<Resp, Resp> {
     let d = &sh.dataset;
     let ix = &sh.index;
     let (limit, offset) = if count_only {

@@ -1,0 +1,470 @@
+//! INSERT, UPDATE and DELETE: one row's cells → the Clerk requests that apply it. Every
+//! check happens before the first request, so a refused row changes nothing. What each
+//! object accepts is declared in the catalog (`Writes`), from Clerk's Backend API spec.
+
+use crate::prelude::*;
+
+use crate::catalog::{Delete, Object, Put, Settable, Writes, OBJECTS};
+use crate::json::{self, quote, Kind};
+use crate::model::{Cell, Method};
+use crate::text::{cat, fill, find, int};
+
+/// One request of a write. `body` is empty when there is none.
+#[derive(Debug, PartialEq)]
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    pub body: String,
+}
+
+/// A row as the host hands it over: column names and cells, NULL as None.
+pub type Cells = [(String, Option<Cell>)];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Op {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Op::Insert => "INSERT",
+            Op::Update => "UPDATE",
+            Op::Delete => "DELETE",
+        }
+    }
+}
+
+/// The requests for one row: `rowid` for UPDATE and DELETE, `row` for INSERT and UPDATE.
+pub fn plan(
+    op: Op,
+    object: &Object,
+    w: &Writes,
+    rowid: Option<&Cell>,
+    row: &Cells,
+) -> Result<Vec<Request>, String> {
+    let rowid = rowid.unwrap_or(&Cell::Bool(false));
+    Ok(match op {
+        Op::Insert => vec![insert(object, w, row)?],
+        Op::Update => update(object, w, rowid, row)?,
+        Op::Delete => vec![delete(object, w, rowid)?],
+    })
+}
+
+/// The checks of `begin_modify`: the object is writable, the server allows writes, and the
+/// table's `rowid_column` is the one its rows are addressed by.
+pub fn target(
+    object: &'static Object,
+    allow_writes: bool,
+    rowid_column: &str,
+) -> Result<&'static Writes, String> {
+    let Some(writes) = object.writes else {
+        let mut writable = String::new();
+        for o in OBJECTS.iter().filter(|o| o.writes.is_some()) {
+            if !writable.is_empty() {
+                writable.push_str(", ");
+            }
+            writable.push_str(o.name);
+        }
+        return Err(fill(
+            "{object} is read-only: clerk_fdw does not write it (Clerk's Backend API has no \
+             such endpoint, or changes to it belong in the Clerk dashboard); the objects \
+             INSERT, UPDATE and DELETE can change are {writable}",
+            &[("object", object.name), ("writable", &writable)],
+        ));
+    };
+    if !allow_writes {
+        return Err(fill(
+            "writes to Clerk are off for this server, so nothing was sent for {object}: \
+             INSERT, UPDATE and DELETE change your Clerk instance directly and cannot be \
+             rolled back. To allow them: ALTER SERVER … OPTIONS (ADD allow_writes 'true')",
+            &[("object", object.name)],
+        ));
+    }
+    let wanted = object.rowid_column();
+    if rowid_column != wanted {
+        return Err(fill(
+            "{object}: the table option rowid_column is '{given}', but rows of {object} are \
+             addressed by the column {wanted}: ALTER FOREIGN TABLE … OPTIONS (SET \
+             rowid_column '{wanted}'), and declare the column if it is missing",
+            &[
+                ("object", object.name),
+                ("given", rowid_column),
+                ("wanted", wanted),
+            ],
+        ));
+    }
+    Ok(writes)
+}
+
+/// INSERT: one `POST`. Columns the statement left out arrive as NULL and are not sent.
+pub fn insert(object: &Object, w: &Writes, row: &Cells) -> Result<Request, String> {
+    let Some(mut path) = w.create.map(String::from) else {
+        return Err(cat(&[
+            object.name,
+            " rows cannot be created through Clerk's API",
+        ]));
+    };
+    let mut body = Body::default();
+    let mut attrs = None;
+    for (name, cell) in row {
+        let Some(cell) = cell else { continue };
+        if name == "attrs" {
+            attrs = Some(cell);
+            continue;
+        }
+        let s = settable(object, w.insert, "INSERT", name)?;
+        if s.put == Put::Parent {
+            let Cell::String(id) = cell else {
+                return Err(bad_value(object, name, "must be text"));
+            };
+            path = fill_one(&path, id);
+        } else {
+            body.add(object, s, cell)?;
+        }
+    }
+    if find(&path, "{}").is_some() {
+        let parent = w.insert.iter().find(|s| s.put == Put::Parent);
+        return Err(fill(
+            "INSERT into {object} needs {column}: Clerk creates the row under it",
+            &[
+                ("object", object.name),
+                ("column", parent.map_or("", |s| s.column)),
+            ],
+        ));
+    }
+    if let Some(attrs) = attrs {
+        body.merge_attrs(object, attrs)?;
+    }
+    Ok(Request {
+        method: Method::Post,
+        path,
+        body: body.finish(),
+    })
+}
+
+/// UPDATE: the SET columns only. Plain fields (and `attrs`) go to one `PATCH`, metadata to
+/// one `PUT …/metadata`, then one `POST` per action (ban, lock, revoke), in that order.
+pub fn update(
+    object: &Object,
+    w: &Writes,
+    rowid: &Cell,
+    row: &Cells,
+) -> Result<Vec<Request>, String> {
+    if w.update.is_empty() {
+        return Err(fill(
+            "{object} rows cannot be changed in Clerk: DELETE the row and INSERT a new one",
+            &[("object", object.name)],
+        ));
+    }
+    let address = address(object, w, rowid)?;
+    let mut patch = Body::default();
+    let mut metadata = Body::default();
+    let mut actions = Vec::new();
+    let mut attrs = None;
+    // `attrs` adds fields to the PATCH, so only where there is one.
+    let patches = w
+        .update
+        .iter()
+        .any(|s| matches!(s.put, Put::Field | Put::FieldAs(_)));
+    for (name, cell) in row {
+        if name == "attrs" && patches {
+            attrs = cell.as_ref();
+            continue;
+        }
+        let s = settable(object, w.update, "UPDATE", name)?;
+        let action = |suffix: &str| Request {
+            method: Method::Post,
+            path: cat(&[&address, suffix]),
+            body: String::new(),
+        };
+        match (s.put, cell) {
+            (Put::Metadata, None) => metadata.add_raw(name, "{}"),
+            (Put::Metadata, Some(cell)) => metadata.add(object, s, cell)?,
+            (Put::Switch([on, off]), Some(Cell::Bool(b))) => {
+                actions.push(action(if *b { on } else { off }))
+            }
+            (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
+            (Put::Revoke, Some(Cell::String(v))) if v == "revoked" => {
+                actions.push(action("/revoke"))
+            }
+            (Put::Revoke, _) => {
+                return Err(bad_value(
+                    object,
+                    name,
+                    "can only be set to 'revoked' (which revokes the invitation)",
+                ))
+            }
+            (_, Some(cell)) => patch.add(object, s, cell)?,
+            (_, None) => {
+                return Err(bad_value(
+                    object,
+                    name,
+                    "cannot be set to NULL: Clerk's API has no way to clear it",
+                ))
+            }
+        }
+    }
+    if let Some(attrs) = attrs {
+        patch.merge_attrs(object, attrs)?;
+    }
+    let mut out = Vec::new();
+    if !patch.is_empty() {
+        for need in w.patch_needs {
+            if !row.iter().any(|(n, _)| n == need) {
+                return Err(fill(
+                    "UPDATE of {object} must also set {column}: Clerk requires it in every \
+                     change (keep it as it is with SET {column} = {column})",
+                    &[("object", object.name), ("column", need)],
+                ));
+            }
+        }
+        out.push(Request {
+            method: Method::Patch,
+            path: address.clone(),
+            body: patch.finish(),
+        });
+    }
+    if !metadata.is_empty() {
+        out.push(Request {
+            method: Method::Put,
+            path: cat(&[&address, "/metadata"]),
+            body: metadata.finish(),
+        });
+    }
+    out.append(&mut actions);
+    Ok(out)
+}
+
+/// DELETE: `DELETE` of the row, or a revoke for invitations.
+pub fn delete(object: &Object, w: &Writes, rowid: &Cell) -> Result<Request, String> {
+    let address = address(object, w, rowid)?;
+    match w.delete {
+        Delete::Delete => Ok(Request {
+            method: Method::Delete,
+            path: address,
+            body: String::new(),
+        }),
+        Delete::Revoke => Ok(Request {
+            method: Method::Post,
+            path: cat(&[&address, "/revoke"]),
+            body: String::new(),
+        }),
+        Delete::No => Err(cat(&[
+            object.name,
+            " rows cannot be deleted through Clerk's API",
+        ])),
+    }
+}
+
+/// The id Clerk gave a created object.
+pub fn created_id(response: &str) -> Option<String> {
+    let id = json::parse(response).ok()?.get("id")?.as_str()?;
+    Some(id.into())
+}
+
+/// The declaration of column `name` for this operation, or an error that lists the columns
+/// it can set.
+fn settable(
+    object: &Object,
+    allowed: &'static [Settable],
+    op: &str,
+    name: &str,
+) -> Result<&'static Settable, String> {
+    if let Some(s) = allowed.iter().find(|s| s.column == name) {
+        return Ok(s);
+    }
+    let mut names = String::new();
+    for s in allowed {
+        names.push_str(s.column);
+        names.push_str(", ");
+    }
+    let why = if object.column(name).is_some() || name == "attrs" {
+        "Clerk sets it, or its API cannot change it this way"
+    } else {
+        "it is not a column clerk_fdw knows for this object"
+    };
+    Err(fill(
+        "{object}.{column} cannot be set by {op}: {why}. {op} can set {names}and attrs (a \
+         jsonb object of further fields for Clerk's request body)",
+        &[
+            ("object", object.name),
+            ("column", name),
+            ("op", op),
+            ("why", why),
+            ("names", &names),
+        ],
+    ))
+}
+
+fn bad_value(object: &Object, column: &str, problem: &str) -> String {
+    fill(
+        "{object}.{column} {problem}",
+        &[
+            ("object", object.name),
+            ("column", column),
+            ("problem", problem),
+        ],
+    )
+}
+
+/// The row's path: each `{}` of the object's address filled from the rowid, split at `/`.
+fn address(object: &Object, w: &Writes, rowid: &Cell) -> Result<String, String> {
+    let Cell::String(id) = rowid else {
+        return Err(bad_value(object, object.rowid_column(), "must be text"));
+    };
+    let mut path = String::from(w.row);
+    for part in id.split('/') {
+        if part.is_empty() || find(&path, "{}").is_none() {
+            path.clear();
+            break;
+        }
+        path = fill_one(&path, part);
+    }
+    if path.is_empty() || find(&path, "{}").is_some() {
+        return Err(fill(
+            "cannot find {object} '{id}' in Clerk: its {column} should be {n} id(s) joined \
+             by '/', as clerk_fdw reads it",
+            &[
+                ("object", object.name),
+                ("id", id),
+                ("column", object.rowid_column()),
+                ("n", &int(holes(w.row))),
+            ],
+        ));
+    }
+    Ok(path)
+}
+
+/// How many `{}` a path has.
+fn holes(path: &str) -> i64 {
+    let mut n = 0;
+    let mut rest = path;
+    while let Some(at) = find(rest, "{}") {
+        n += 1;
+        rest = rest.get(at + 2..).unwrap_or("");
+    }
+    n
+}
+
+/// `path` with its first `{}` replaced by `value`, percent-encoded.
+fn fill_one(path: &str, value: &str) -> String {
+    match find(path, "{}") {
+        Some(at) => cat(&[
+            path.get(..at).unwrap_or(""),
+            &crate::url::encode(value),
+            path.get(at + 2..).unwrap_or(""),
+        ]),
+        None => path.into(),
+    }
+}
+
+/// A JSON object built field by field.
+#[derive(Default)]
+struct Body {
+    text: String,
+    /// Field names, to refuse an `attrs` key that a column already sets.
+    keys: Vec<&'static str>,
+}
+
+impl Body {
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    fn add_raw(&mut self, key: &str, value: &str) {
+        self.text.push(if self.text.is_empty() { '{' } else { ',' });
+        self.text.push_str(&quote(key));
+        self.text.push(':');
+        self.text.push_str(value);
+    }
+
+    /// The column's value as its declaration says.
+    fn add(&mut self, object: &Object, s: &'static Settable, cell: &Cell) -> Result<(), String> {
+        let Some(value) = json_value(cell) else {
+            let problem = match cell {
+                Cell::Timestamp(_) | Cell::Timestamptz(_) | Cell::Date(_) => {
+                    "is a date out of the range Clerk takes"
+                }
+                _ => "must be a whole number",
+            };
+            return Err(bad_value(object, s.column, problem));
+        };
+        let (key, value) = match s.put {
+            Put::FieldAs(key) => (key, value),
+            Put::List => (s.column, cat(&["[", &value, "]"])),
+            Put::Metadata if json::parse(&value).map(|v| v.kind()) != Ok(Kind::Object) => {
+                return Err(bad_value(
+                    object,
+                    s.column,
+                    "must be a JSON object, like '{\"plan\": \"pro\"}'",
+                ))
+            }
+            _ => (s.column, value),
+        };
+        self.keys.push(key);
+        self.add_raw(key, &value);
+        Ok(())
+    }
+
+    /// The members of `attrs`, a JSON object, as further fields.
+    fn merge_attrs(&mut self, object: &Object, attrs: &Cell) -> Result<(), String> {
+        let (Cell::Json(text) | Cell::String(text)) = attrs else {
+            return Err(bad_value(object, "attrs", "must be a jsonb object"));
+        };
+        let parsed = json::parse(text).ok().filter(|v| v.kind() == Kind::Object);
+        let Some(attrs) = parsed else {
+            return Err(bad_value(object, "attrs", "must be a jsonb object"));
+        };
+        for (key, value) in attrs.fields() {
+            if let Some(column) = self.keys.iter().find(|k| json::key_is(key, k)) {
+                return Err(fill(
+                    "{object}: attrs sets \"{column}\", which a column of the statement sets \
+                     too; set it in one place",
+                    &[("object", object.name), ("column", column)],
+                ));
+            }
+            self.text.push(if self.text.is_empty() { '{' } else { ',' });
+            self.text.push('"');
+            self.text.push_str(key);
+            self.text.push_str("\":");
+            self.text.push_str(value.raw);
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> String {
+        if self.text.is_empty() {
+            self.text.push('{');
+        }
+        self.text.push('}');
+        self.text
+    }
+}
+
+/// A cell as JSON. Fractional numbers are refused: no writable field takes one, and
+/// formatting floats would add kilobytes to the component.
+fn json_value(cell: &Cell) -> Option<String> {
+    let whole = |f: f64| {
+        let i = f as i64;
+        (i as f64 == f && i.unsigned_abs() < 1 << 53).then(|| int(i))
+    };
+    Some(match cell {
+        Cell::Bool(b) => String::from(if *b { "true" } else { "false" }),
+        Cell::I8(v) => int((*v).into()),
+        Cell::I16(v) => int((*v).into()),
+        Cell::I32(v) => int((*v).into()),
+        Cell::I64(v) => int(*v),
+        Cell::F32(v) => whole((*v).into())?,
+        Cell::F64(v) | Cell::Numeric(v) => whole(*v)?,
+        Cell::String(s) | Cell::Uuid(s) => quote(s),
+        Cell::Json(s) => s.clone(),
+        // The adapter hands timestamps over as RFC 3339 text, formatted by the host.
+        Cell::Timestamp(_) | Cell::Timestamptz(_) | Cell::Date(_) => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,346 @@
+use super::*;
+use crate::catalog::find;
+
+fn obj(name: &str) -> (&'static Object, &'static Writes) {
+    let o = find(name).unwrap();
+    (o, target(o, true, o.rowid_column()).unwrap())
+}
+
+fn row(cells: &[(&str, Option<Cell>)]) -> Vec<(String, Option<Cell>)> {
+    cells
+        .iter()
+        .map(|(n, c)| (n.to_string(), c.clone()))
+        .collect()
+}
+
+fn text(s: &str) -> Option<Cell> {
+    Some(Cell::String(s.into()))
+}
+
+fn json(s: &str) -> Option<Cell> {
+    Some(Cell::Json(s.into()))
+}
+
+fn req(method: Method, path: &str, body: &str) -> Request {
+    Request {
+        method,
+        path: path.into(),
+        body: body.into(),
+    }
+}
+
+#[test]
+fn only_writable_objects_on_servers_that_allow_writes_with_the_right_rowid() {
+    let plans = find("billing_plans").unwrap();
+    let e = target(plans, true, "id").unwrap_err();
+    assert!(e.starts_with("billing_plans is read-only"), "{e}");
+    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, users"), "{e}");
+    let users = find("users").unwrap();
+    let e = target(users, false, "id").unwrap_err();
+    assert!(
+        e.contains("ALTER SERVER … OPTIONS (ADD allow_writes 'true')"),
+        "{e}"
+    );
+    assert!(e.contains("nothing was sent for users"), "{e}");
+    let members = find("organization_memberships").unwrap();
+    assert_eq!(members.rowid_column(), "rowid");
+    let e = target(members, true, "id").unwrap_err();
+    assert!(e.contains("OPTIONS (SET rowid_column 'rowid')"), "{e}");
+    assert!(target(members, true, "rowid").is_ok());
+    // Every writable object can be addressed: its rowid column exists.
+    for o in OBJECTS.iter().filter(|o| o.writes.is_some()) {
+        assert!(o.column(o.rowid_column()).is_some(), "{}", o.name);
+    }
+}
+
+#[test]
+fn insert_sends_the_set_columns_in_clerks_shapes() {
+    let (o, w) = obj("users");
+    let r = insert(
+        o,
+        w,
+        &row(&[
+            ("id", None),
+            ("email_address", text("a+b@x.co")),
+            ("first_name", text("Zoë \"Z\"")),
+            ("last_name", None),
+            ("public_metadata", json(r#"{"plan":"pro"}"#)),
+            ("banned", Some(Cell::Bool(false))),
+            ("created_at", text("2023-11-22T20:00:00.123+00:00")),
+            (
+                "attrs",
+                json(r#"{"password":"s3cret-pass","skip_password_checks":true}"#),
+            ),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        r,
+        req(
+            Method::Post,
+            "/users",
+            r#"{"email_address":["a+b@x.co"],"first_name":"Zoë \"Z\"","public_metadata":{"plan":"pro"},"banned":false,"created_at":"2023-11-22T20:00:00.123+00:00","password":"s3cret-pass","skip_password_checks":true}"#
+        )
+    );
+    // Nothing set at all is still a JSON object.
+    let (o, w) = obj("allowlist_identifiers");
+    assert_eq!(insert(o, w, &row(&[("id", None)])).unwrap().body, "{}");
+}
+
+#[test]
+fn insert_refuses_what_clerk_cannot_take() {
+    let (o, w) = obj("users");
+    let e = insert(o, w, &row(&[("id", text("user_1"))])).unwrap_err();
+    assert!(
+        e.starts_with("users.id cannot be set by INSERT: Clerk sets it"),
+        "{e}"
+    );
+    assert!(
+        e.contains("INSERT can set email_address, phone_number,"),
+        "{e}"
+    );
+    let e = insert(o, w, &row(&[("nickname", text("x"))])).unwrap_err();
+    assert!(e.contains("not a column clerk_fdw knows"), "{e}");
+    let e = insert(o, w, &row(&[("public_metadata", json("[1]"))])).unwrap_err();
+    assert!(
+        e.contains("users.public_metadata must be a JSON object"),
+        "{e}"
+    );
+    let e = insert(
+        o,
+        w,
+        &row(&[
+            ("first_name", text("A")),
+            ("attrs", json(r#"{"first_name":"B"}"#)),
+        ]),
+    )
+    .unwrap_err();
+    assert!(e.contains("attrs sets \"first_name\""), "{e}");
+    let e = insert(o, w, &row(&[("attrs", json("[]"))])).unwrap_err();
+    assert!(e.contains("users.attrs must be a jsonb object"), "{e}");
+    let (o, w) = obj("organizations");
+    let e = insert(
+        o,
+        w,
+        &row(&[("max_allowed_memberships", Some(Cell::F64(2.5)))]),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("organizations.max_allowed_memberships must be a whole number"),
+        "{e}"
+    );
+    let r = insert(
+        o,
+        w,
+        &row(&[("max_allowed_memberships", Some(Cell::Numeric(5.0)))]),
+    );
+    assert_eq!(r.unwrap().body, r#"{"max_allowed_memberships":5}"#);
+}
+
+#[test]
+fn insert_under_a_parent_puts_its_id_in_the_path() {
+    let (o, w) = obj("organization_memberships");
+    let r = insert(
+        o,
+        w,
+        &row(&[
+            ("organization_id", text("org_1")),
+            ("user_id", text("user_2")),
+            ("role", text("org:member")),
+            ("rowid", None),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        r,
+        req(
+            Method::Post,
+            "/organizations/org_1/memberships",
+            r#"{"user_id":"user_2","role":"org:member"}"#
+        )
+    );
+    let e = insert(o, w, &row(&[("user_id", text("user_2"))])).unwrap_err();
+    assert_eq!(
+        e,
+        "INSERT into organization_memberships needs organization_id: Clerk creates the row \
+         under it"
+    );
+    let (o, w) = obj("organization_invitations");
+    let r = insert(
+        o,
+        w,
+        &row(&[
+            ("organization_id", text("org/1")),
+            ("inviter_id", text("user_9")),
+        ]),
+    );
+    assert_eq!(
+        r.unwrap(),
+        req(
+            Method::Post,
+            "/organizations/org%2F1/invitations",
+            r#"{"inviter_user_id":"user_9"}"#
+        )
+    );
+}
+
+#[test]
+fn update_splits_a_row_into_patch_metadata_and_actions() {
+    let (o, w) = obj("users");
+    let rowid = Cell::String("user_1".into());
+    let reqs = update(
+        o,
+        w,
+        &rowid,
+        &row(&[
+            ("banned", Some(Cell::Bool(true))),
+            ("private_metadata", None),
+            ("first_name", text("Ann")),
+            ("public_metadata", json(r#"{"a":{"b":1}}"#)),
+            ("locked", Some(Cell::Bool(false))),
+            ("attrs", json(r#"{"sign_out_of_other_sessions":true}"#)),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        reqs,
+        vec![
+            req(
+                Method::Patch,
+                "/users/user_1",
+                r#"{"first_name":"Ann","sign_out_of_other_sessions":true}"#
+            ),
+            req(
+                Method::Put,
+                "/users/user_1/metadata",
+                r#"{"private_metadata":{},"public_metadata":{"a":{"b":1}}}"#
+            ),
+            req(Method::Post, "/users/user_1/ban", ""),
+            req(Method::Post, "/users/user_1/unlock", ""),
+        ]
+    );
+    let only_meta = update(o, w, &rowid, &row(&[("unsafe_metadata", json("{}"))])).unwrap();
+    assert_eq!(
+        only_meta,
+        vec![req(
+            Method::Put,
+            "/users/user_1/metadata",
+            r#"{"unsafe_metadata":{}}"#
+        )]
+    );
+}
+
+#[test]
+fn update_refuses_nulls_and_values_clerk_cannot_apply() {
+    let (o, w) = obj("users");
+    let rowid = Cell::String("user_1".into());
+    let e = update(o, w, &rowid, &row(&[("first_name", None)])).unwrap_err();
+    assert!(
+        e.starts_with("users.first_name cannot be set to NULL"),
+        "{e}"
+    );
+    let e = update(o, w, &rowid, &row(&[("banned", None)])).unwrap_err();
+    assert_eq!(e, "users.banned must be true or false");
+    let e = update(o, w, &rowid, &row(&[("created_by", text("x"))])).unwrap_err();
+    assert!(e.contains("not a column clerk_fdw knows"), "{e}");
+    let e = update(
+        o,
+        w,
+        &rowid,
+        &row(&[("primary_email_address", text("a@b.co"))]),
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("users.primary_email_address cannot be set by UPDATE"),
+        "{e}"
+    );
+
+    let (o, w) = obj("invitations");
+    let inv = Cell::String("inv_1".into());
+    let r = update(o, w, &inv, &row(&[("status", text("revoked"))])).unwrap();
+    assert_eq!(r, vec![req(Method::Post, "/invitations/inv_1/revoke", "")]);
+    let e = update(o, w, &inv, &row(&[("status", text("pending"))])).unwrap_err();
+    assert!(e.contains("can only be set to 'revoked'"), "{e}");
+    // No PATCH for invitations, so attrs has nowhere to go.
+    let e = update(o, w, &inv, &row(&[("attrs", json("{}"))])).unwrap_err();
+    assert!(
+        e.starts_with("invitations.attrs cannot be set by UPDATE"),
+        "{e}"
+    );
+
+    let (o, w) = obj("allowlist_identifiers");
+    let e = update(o, w, &inv, &row(&[("identifier", text("x"))])).unwrap_err();
+    assert!(e.contains("DELETE the row and INSERT a new one"), "{e}");
+}
+
+#[test]
+fn a_jwt_template_patch_carries_name_and_claims() {
+    let (o, w) = obj("jwt_templates");
+    let id = Cell::String("jtmp_1".into());
+    let e = update(o, w, &id, &row(&[("lifetime", Some(Cell::I32(60)))])).unwrap_err();
+    assert!(e.contains("must also set name"), "{e}");
+    assert!(e.contains("SET name = name"), "{e}");
+    let r = update(
+        o,
+        w,
+        &id,
+        &row(&[
+            ("lifetime", Some(Cell::I32(60))),
+            ("name", text("t")),
+            ("claims", json(r#"{"a":1}"#)),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        r,
+        vec![req(
+            Method::Patch,
+            "/jwt_templates/jtmp_1",
+            r#"{"lifetime":60,"name":"t","claims":{"a":1}}"#
+        )]
+    );
+}
+
+#[test]
+fn delete_addresses_the_row_by_its_rowid() {
+    let (o, w) = obj("organization_memberships");
+    let r = delete(o, w, &Cell::String("org_1/user 2".into())).unwrap();
+    assert_eq!(
+        r,
+        req(
+            Method::Delete,
+            "/organizations/org_1/memberships/user%202",
+            ""
+        )
+    );
+    for bad in ["org_1", "org_1/", "/user_2", "a/b/c"] {
+        let e = delete(o, w, &Cell::String(bad.into())).unwrap_err();
+        assert!(
+            e.contains("its rowid should be 2 id(s) joined by '/'"),
+            "{bad}: {e}"
+        );
+    }
+    let e = delete(o, w, &Cell::I64(1)).unwrap_err();
+    assert_eq!(e, "organization_memberships.rowid must be text");
+    let (o, w) = obj("organization_invitations");
+    let r = delete(o, w, &Cell::String("org_1/orginv_2".into())).unwrap();
+    assert_eq!(
+        r,
+        req(
+            Method::Post,
+            "/organizations/org_1/invitations/orginv_2/revoke",
+            ""
+        )
+    );
+    let (o, w) = obj("users");
+    let e = delete(o, w, &Cell::String("user_1/x".into())).unwrap_err();
+    assert!(e.contains("its id should be 1 id(s)"), "{e}");
+}
+
+#[test]
+fn the_created_id_is_read_from_clerks_answer() {
+    let answer = r#"{"object":"oauth_application","id":"oa_1","client_secret":"s"}"#;
+    assert_eq!(created_id(answer).as_deref(), Some("oa_1"));
+    assert_eq!(created_id("{}"), None);
+    assert_eq!(created_id("nope"), None);
+}

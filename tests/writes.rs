@@ -1,0 +1,1007 @@
+//! INSERT, UPDATE and DELETE through the test host, as Postgres and supabase-wrappers run
+//! them (`host::modify`), against the mock's write endpoints: the exact requests Clerk gets,
+//! the rows a later scan sees, the errors, the opt-in and the retry rules.
+
+mod common;
+use clerk_fdw_testhost::host::{Cell, ImportListType, Outcome, QualSpec, QuerySpec, Table};
+use clerk_fdw_testhost::mock::{Fault, MockClerk, RecordedRequest, MOCK_CLIENT_SECRET};
+use common::*;
+use serde_json::{json, Value};
+
+/// A server with writes allowed (or not).
+fn server(mock: &MockClerk, allow_writes: bool) -> QuerySpec {
+    let mut opts = server_options(mock);
+    if allow_writes {
+        opts.push(("allow_writes".into(), "true".into()));
+    }
+    QuerySpec {
+        server_options: opts,
+        ..QuerySpec::default()
+    }
+}
+
+/// The foreign table exactly as `IMPORT FOREIGN SCHEMA` creates it.
+fn table(mock: &MockClerk, name: &str) -> Table {
+    let mut q = query(mock, "users", text_cols(&[]), vec![]);
+    let ddl = q
+        .import_foreign_schema(
+            "clerk_server",
+            "clerk",
+            "clerk",
+            ImportListType::LimitTo,
+            vec![name.to_string()],
+        )
+        .unwrap();
+    Table::from_ddl(&ddl[0])
+}
+
+/// The requests that were not reads.
+fn writes(mock: &MockClerk) -> Vec<RecordedRequest> {
+    mock.requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect()
+}
+
+fn call(r: &RecordedRequest) -> (String, String, Value) {
+    let body = if r.body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&r.body).unwrap()
+    };
+    (r.method.clone(), r.path.clone(), body)
+}
+
+fn calls(mock: &MockClerk) -> Vec<(String, String, Value)> {
+    writes(mock).iter().map(call).collect()
+}
+
+fn c(method: &str, path: &str, body: Value) -> (String, String, Value) {
+    (method.to_string(), format!("/v1{path}"), body)
+}
+
+fn ok(o: &Outcome) -> usize {
+    match &o.result {
+        Ok(n) => *n,
+        Err(e) => panic!("the statement failed: {e}"),
+    }
+}
+
+fn err(o: &Outcome) -> String {
+    o.result.clone().expect_err("the statement should fail")
+}
+
+/// The id a NOTICE reported for each created row.
+fn created(o: &Outcome, object: &str) -> Vec<String> {
+    let prefix = format!("clerk_fdw: created {object} ");
+    o.notices
+        .iter()
+        .filter_map(|n| n.strip_prefix(&prefix).map(String::from))
+        .collect()
+}
+
+/// One row of `object` by id, as a scan returns it: the named columns as JSON values.
+fn read(mock: &MockClerk, object: &str, id: &str, columns: &[&str]) -> Option<Value> {
+    let t = table(mock, object);
+    let cols: Vec<_> = columns
+        .iter()
+        .map(|c| {
+            let ty = t.columns.iter().find(|(n, _)| n == c).unwrap().1.clone();
+            (c.to_string(), ty)
+        })
+        .collect();
+    let rows = scan(mock, object, cols, vec![QualSpec::eq("id", s(id))]).unwrap();
+    rows.first().map(|r| {
+        let mut out = json!({});
+        for (name, cell) in columns.iter().zip(r) {
+            out[*name] = match cell {
+                None => Value::Null,
+                Some(Cell::String(s)) => json!(s),
+                Some(Cell::Bool(b)) => json!(b),
+                Some(Cell::I32(i)) => json!(i),
+                Some(Cell::I64(i)) => json!(i),
+                Some(Cell::Json(s)) => serde_json::from_str(s).unwrap(),
+                Some(Cell::Timestamptz(us)) => json!(us),
+                Some(other) => panic!("{other:?}"),
+            };
+        }
+        out
+    })
+}
+
+fn j(v: &str) -> Cell {
+    Cell::Json(v.to_string())
+}
+
+#[test]
+fn nothing_is_written_unless_the_server_allows_writes() {
+    let mock = mock(5);
+    let users = table(&mock, "users");
+    assert_eq!(users.option("rowid_column"), Some("id"));
+    let off = server(&mock, false);
+    let o = mock.host_insert(&off, &users, &[vec![("email_address", s("a@b.co"))]]);
+    let e = err(&o);
+    assert!(e.contains("writes to Clerk are off for this server"), "{e}");
+    assert!(e.contains("OPTIONS (ADD allow_writes 'true')"), "{e}");
+    let id = mock.dataset().users[0]["id"].as_str().unwrap().to_string();
+    let q = vec![QualSpec::eq("id", s(&id))];
+    assert!(err(&host().update(
+        &off,
+        &users,
+        q.clone(),
+        &[("banned", Some(Cell::Bool(true)))]
+    ))
+    .contains("allow_writes"));
+    assert!(err(&host().delete(&off, &users, q)).contains("allow_writes"));
+    assert!(mock.requests().is_empty(), "{:?}", mock.requests());
+
+    // The host's own rules come first: RETURNING and a table without rowid_column.
+    let on = server(&mock, true);
+    assert_eq!(err(&host().returning(&users)), "RETURNING is not supported");
+    let mut bare = users.clone();
+    bare.options.retain(|(k, _)| k != "rowid_column");
+    let o = host().insert(&on, &bare, &[vec![("first_name", s("A"))]]);
+    assert_eq!(err(&o), "option 'rowid_column' is required");
+    // A hand-written table with the wrong rowid column is told the right one.
+    let mut members = table(&mock, "organization_memberships");
+    assert_eq!(members.option("rowid_column"), Some("rowid"));
+    members.options.retain(|(k, _)| k != "rowid_column");
+    members.options.push(("rowid_column".into(), "id".into()));
+    let e = err(&host().delete(&on, &members, vec![]));
+    assert!(e.contains("SET rowid_column 'rowid'"), "{e}");
+    assert!(writes(&mock).is_empty());
+}
+
+/// `host().insert`, for symmetry in the opt-in test.
+trait InsertVia {
+    fn host_insert(&self, spec: &QuerySpec, t: &Table, rows: &[Vec<(&str, Cell)>]) -> Outcome;
+}
+
+impl InsertVia for MockClerk {
+    fn host_insert(&self, spec: &QuerySpec, t: &Table, rows: &[Vec<(&str, Cell)>]) -> Outcome {
+        host().insert(spec, t, rows)
+    }
+}
+
+#[test]
+fn read_only_objects_say_so_before_any_request() {
+    let mock = mock(5);
+    let on = server(&mock, true);
+    for object in [
+        "billing_plans",
+        "billing_subscription_items",
+        "saml_connections",
+        "sessions",
+        "user_email_addresses",
+    ] {
+        let t = table(&mock, object);
+        // Imported tables carry rowid_column, so the host lets the statement reach us.
+        assert_eq!(t.option("rowid_column"), Some("id"), "{object}");
+        let e = err(&host().insert(&on, &t, &[vec![("id", s("x"))]]));
+        assert!(e.starts_with(&format!("{object} is read-only")), "{e}");
+        assert!(e.contains("users"), "{e}");
+    }
+    assert!(mock.requests().is_empty());
+}
+
+#[test]
+fn users_are_created_changed_banned_and_deleted() {
+    let mock = mock(8);
+    let on = server(&mock, true);
+    let users = table(&mock, "users");
+    let o = host().insert(
+        &on,
+        &users,
+        &[vec![
+            ("email_address", s("new.person+1@example.com")),
+            ("first_name", s("Zoë")),
+            ("username", s("zoe")),
+            ("public_metadata", j(r#"{"plan": "pro", "seats": 3}"#)),
+            ("created_at", Cell::Timestamptz(1_700_683_200_123_000)),
+            (
+                "attrs",
+                j(r#"{"password": "correct horse battery", "skip_password_checks": true}"#),
+            ),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/users",
+            json!({
+                "email_address": ["new.person+1@example.com"],
+                "first_name": "Zoë",
+                "username": "zoe",
+                "public_metadata": {"plan": "pro", "seats": 3},
+                // Formatted by the host's chrono, as the real host does.
+                "created_at": "2023-11-22T20:00:00.123+00:00",
+                "password": "correct horse battery",
+                "skip_password_checks": true,
+            })
+        )]
+    );
+    let id = created(&o, "users").pop().expect("the new id in a NOTICE");
+    assert!(id.starts_with("user_"), "{id}");
+    // No NOTICE says more than the id: no email, no password.
+    for n in &o.notices {
+        assert!(!n.contains("example.com") && !n.contains("horse"), "{n}");
+    }
+    let cols = [
+        "primary_email_address",
+        "first_name",
+        "public_metadata",
+        "created_at",
+        "banned",
+    ];
+    assert_eq!(
+        read(&mock, "users", &id, &cols).unwrap(),
+        json!({
+            "primary_email_address": "new.person+1@example.com",
+            "first_name": "Zoë",
+            "public_metadata": {"plan": "pro", "seats": 3},
+            "created_at": 1_700_683_200_123_000i64,
+            "banned": false,
+        })
+    );
+
+    // One UPDATE: a PATCH of plain fields, one PUT of the metadata, then the ban.
+    mock.clear_requests();
+    let o = host().update(
+        &on,
+        &users,
+        vec![QualSpec::eq("id", s(&id))],
+        &[
+            ("last_name", Some(s("O'Brien"))),
+            ("public_metadata", Some(j(r#"{"plan": "team"}"#))),
+            ("private_metadata", None),
+            ("banned", Some(Cell::Bool(true))),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    let reads: Vec<_> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        reads,
+        vec![format!("/v1/users/{id}")],
+        "one lookup finds the row"
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![
+            c(
+                "PATCH",
+                &format!("/users/{id}"),
+                json!({"last_name": "O'Brien"})
+            ),
+            c(
+                "PUT",
+                &format!("/users/{id}/metadata"),
+                json!({"public_metadata": {"plan": "team"}, "private_metadata": {}})
+            ),
+            c("POST", &format!("/users/{id}/ban"), Value::Null),
+        ]
+    );
+    // SET replaces the metadata: the "seats" key is gone.
+    let after = read(
+        &mock,
+        "users",
+        &id,
+        &["last_name", "public_metadata", "private_metadata", "banned"],
+    );
+    assert_eq!(
+        after.unwrap(),
+        json!({"last_name": "O'Brien", "public_metadata": {"plan": "team"}, "private_metadata": {}, "banned": true})
+    );
+
+    mock.clear_requests();
+    let o = host().update(
+        &on,
+        &users,
+        vec![QualSpec::eq("id", s(&id))],
+        &[
+            ("banned", Some(Cell::Bool(false))),
+            ("locked", Some(Cell::Bool(true))),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![
+            c("POST", &format!("/users/{id}/unban"), Value::Null),
+            c("POST", &format!("/users/{id}/lock"), Value::Null),
+        ]
+    );
+
+    mock.clear_requests();
+    let o = host().delete(&on, &users, vec![QualSpec::eq("id", s(&id))]);
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c("DELETE", &format!("/users/{id}"), Value::Null)]
+    );
+    assert_eq!(read(&mock, "users", &id, &["id"]), None);
+}
+
+#[test]
+fn bad_rows_are_refused_by_name_before_anything_is_sent() {
+    let mock = mock(5);
+    let on = server(&mock, true);
+    let users = table(&mock, "users");
+    let cases: Vec<(Vec<(&str, Cell)>, &str)> = vec![
+        (
+            vec![("id", s("user_x"))],
+            "users.id cannot be set by INSERT",
+        ),
+        (
+            vec![("primary_email_address", s("a@b.co"))],
+            "users.primary_email_address cannot be set by INSERT",
+        ),
+        (
+            vec![("public_metadata", j("[1, 2]"))],
+            "users.public_metadata must be a JSON object",
+        ),
+        (
+            vec![("attrs", j("\"x\""))],
+            "users.attrs must be a jsonb object",
+        ),
+        (
+            vec![
+                ("first_name", s("A")),
+                ("attrs", j(r#"{"first_name": "B"}"#)),
+            ],
+            "attrs sets \"first_name\", which a column of the statement sets too",
+        ),
+    ];
+    for (row, want) in cases {
+        let e = err(&host().insert(&on, &users, &[row]));
+        assert!(e.starts_with("INSERT on users stopped: "), "{e}");
+        assert!(e.contains(want), "{e}");
+    }
+    let id = mock.dataset().users[1]["id"].as_str().unwrap().to_string();
+    let q = vec![QualSpec::eq("id", s(&id))];
+    for (set, want) in [
+        (
+            ("first_name", None),
+            "users.first_name cannot be set to NULL",
+        ),
+        (("banned", None), "users.banned must be true or false"),
+        (
+            ("has_image", Some(Cell::Bool(true))),
+            "users.has_image cannot be set by UPDATE: Clerk sets it",
+        ),
+    ] {
+        let e = err(&host().update(&on, &users, q.clone(), &[set]));
+        assert!(e.contains(want), "{e}");
+    }
+    assert!(writes(&mock).is_empty(), "{:?}", writes(&mock));
+}
+
+#[test]
+fn clerks_refusal_stops_the_statement_and_says_what_was_written() {
+    let mock = mock(5);
+    let on = server(&mock, true);
+    let users = table(&mock, "users");
+    let taken = mock.dataset().users[0]["email_addresses"][0]["email_address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = host().insert(
+        &on,
+        &users,
+        &[
+            vec![("email_address", s("first@example.org"))],
+            vec![("email_address", s(&taken))],
+            vec![("email_address", s("third@example.org"))],
+        ],
+    );
+    let e = err(&o);
+    assert!(
+        e.starts_with("INSERT on users stopped: Clerk rejected"),
+        "{e}"
+    );
+    assert!(
+        e.contains("HTTP 422: form_identifier_exists: That email address is taken"),
+        "{e}"
+    );
+    assert!(
+        e.contains("1 earlier row(s) of this statement were written to Clerk and stay written"),
+        "{e}"
+    );
+    // The first row exists, the third was never sent.
+    assert_eq!(writes(&mock).len(), 2);
+    assert_eq!(created(&o, "users").len(), 1);
+    let count = scan(&mock, "users", text_cols(&["id"]), vec![])
+        .unwrap()
+        .len();
+    assert_eq!(count, 6);
+    // Nothing of the email reached the message but Clerk's own text (no query strings).
+    assert!(!e.contains('?'), "{e}");
+}
+
+#[test]
+fn organizations_and_their_metadata() {
+    let mock = mock(6);
+    let on = server(&mock, true);
+    let orgs = table(&mock, "organizations");
+    let creator = mock.dataset().users[2]["id"].as_str().unwrap().to_string();
+    let o = host().insert(
+        &on,
+        &orgs,
+        &[vec![
+            ("name", s("Blue Team")),
+            ("slug", s("blue-team")),
+            ("created_by", s(&creator)),
+            ("max_allowed_memberships", Cell::I32(10)),
+            ("private_metadata", j(r#"{"crm": 7}"#)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/organizations",
+            json!({"name": "Blue Team", "slug": "blue-team", "created_by": creator, "max_allowed_memberships": 10, "private_metadata": {"crm": 7}})
+        )]
+    );
+    let id = created(&o, "organizations").pop().unwrap();
+    mock.clear_requests();
+    let o = host().update(
+        &on,
+        &orgs,
+        vec![QualSpec::eq("slug", s("blue-team"))],
+        &[
+            ("name", Some(s("Blue"))),
+            ("admin_delete_enabled", Some(Cell::Bool(false))),
+            ("public_metadata", Some(j(r#"{"tier": 2}"#))),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![
+            c(
+                "PATCH",
+                &format!("/organizations/{id}"),
+                json!({"name": "Blue", "admin_delete_enabled": false})
+            ),
+            c(
+                "PUT",
+                &format!("/organizations/{id}/metadata"),
+                json!({"public_metadata": {"tier": 2}})
+            ),
+        ]
+    );
+    assert_eq!(
+        read(
+            &mock,
+            "organizations",
+            &id,
+            &["name", "public_metadata", "private_metadata"]
+        )
+        .unwrap(),
+        json!({"name": "Blue", "public_metadata": {"tier": 2}, "private_metadata": {"crm": 7}})
+    );
+    mock.clear_requests();
+    assert_eq!(
+        ok(&host().delete(&on, &orgs, vec![QualSpec::eq("id", s(&id))])),
+        1
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![c("DELETE", &format!("/organizations/{id}"), Value::Null)]
+    );
+}
+
+#[test]
+fn memberships_are_addressed_by_organization_and_user() {
+    let mock = mock(30);
+    let on = server(&mock, true);
+    let members = table(&mock, "organization_memberships");
+    let (org, user) = {
+        let d = mock.dataset();
+        let org = d.organizations[0]["id"].as_str().unwrap().to_string();
+        // A user who is not yet a member.
+        let taken: Vec<&str> = d
+            .organization_memberships
+            .iter()
+            .filter(|m| m["organization"]["id"] == org.as_str())
+            .map(|m| m["public_user_data"]["user_id"].as_str().unwrap())
+            .collect();
+        let user = d
+            .users
+            .iter()
+            .map(|u| u["id"].as_str().unwrap())
+            .find(|u| !taken.contains(u))
+            .unwrap()
+            .to_string();
+        (org, user)
+    };
+    let o = host().insert(
+        &on,
+        &members,
+        &[vec![
+            ("organization_id", s(&org)),
+            ("user_id", s(&user)),
+            ("role", s("org:member")),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/organizations/{org}/memberships"),
+            json!({"user_id": user, "role": "org:member"})
+        )]
+    );
+    // The scan reads the rowid, organization id/user id, which addresses the membership.
+    let rowid = format!("{org}/{user}");
+    let found = scan(
+        &mock,
+        "organization_memberships",
+        text_cols(&["rowid", "role"]),
+        vec![
+            QualSpec::eq("organization_id", s(&org)),
+            QualSpec::eq("user_id", s(&user)),
+        ],
+    )
+    .unwrap();
+    assert_eq!(found, vec![vec![Some(s(&rowid)), Some(s("org:member"))]]);
+
+    mock.clear_requests();
+    let q = vec![
+        QualSpec::eq("organization_id", s(&org)),
+        QualSpec::eq("user_id", s(&user)),
+    ];
+    let o = host().update(&on, &members, q.clone(), &[("role", Some(s("org:admin")))]);
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/organizations/{org}/memberships/{user}"),
+            json!({"role": "org:admin"})
+        )]
+    );
+    mock.clear_requests();
+    assert_eq!(ok(&host().delete(&on, &members, q.clone())), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "DELETE",
+            &format!("/organizations/{org}/memberships/{user}"),
+            Value::Null
+        )]
+    );
+    assert!(
+        scan(&mock, "organization_memberships", text_cols(&["rowid"]), q)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Without the organization, Clerk has nowhere to create it.
+    let e = err(&host().insert(
+        &on,
+        &members,
+        &[vec![("user_id", s(&user)), ("role", s("org:member"))]],
+    ));
+    assert!(
+        e.contains("INSERT into organization_memberships needs organization_id"),
+        "{e}"
+    );
+    // Metadata of a membership can only be merged by Clerk, so SET cannot replace it.
+    let e = err(&host().update(
+        &on,
+        &members,
+        vec![QualSpec::eq("organization_id", s(&org))],
+        &[("public_metadata", Some(j("{}")))],
+    ));
+    assert!(
+        e.contains("organization_memberships.public_metadata cannot be set by UPDATE"),
+        "{e}"
+    );
+}
+
+#[test]
+fn invitations_are_sent_and_revoked() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let invitations = table(&mock, "invitations");
+    let o = host().insert(
+        &on,
+        &invitations,
+        &[vec![
+            ("email_address", s("friend@example.net")),
+            ("public_metadata", j(r#"{"source": "sql"}"#)),
+            (
+                "attrs",
+                j(r#"{"notify": false, "redirect_url": "https://app.example.com/welcome"}"#),
+            ),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/invitations",
+            json!({"email_address": "friend@example.net", "public_metadata": {"source": "sql"}, "notify": false, "redirect_url": "https://app.example.com/welcome"})
+        )]
+    );
+    let id = created(&o, "invitations").pop().unwrap();
+    mock.clear_requests();
+    let o = host().update(
+        &on,
+        &invitations,
+        vec![QualSpec::eq("id", s(&id))],
+        &[("status", Some(s("revoked")))],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c("POST", &format!("/invitations/{id}/revoke"), Value::Null)]
+    );
+    assert_eq!(
+        read(&mock, "invitations", &id, &["status", "revoked"]).unwrap(),
+        json!({"status": "revoked", "revoked": true})
+    );
+    let e = err(&host().update(
+        &on,
+        &invitations,
+        vec![QualSpec::eq("id", s(&id))],
+        &[("status", Some(s("pending")))],
+    ));
+    assert!(
+        e.contains("invitations.status can only be set to 'revoked'"),
+        "{e}"
+    );
+
+    // DELETE revokes too; a second revoke is Clerk's error, quoted.
+    let pending = mock
+        .dataset()
+        .invitations
+        .iter()
+        .find(|i| i["status"] == "pending")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .unwrap();
+    mock.clear_requests();
+    assert_eq!(
+        ok(&host().delete(&on, &invitations, vec![QualSpec::eq("id", s(&pending))])),
+        1
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/invitations/{pending}/revoke"),
+            Value::Null
+        )]
+    );
+    let e = err(&host().delete(&on, &invitations, vec![QualSpec::eq("id", s(&pending))]));
+    assert!(e.contains("HTTP 400: invitation_not_pending"), "{e}");
+}
+
+#[test]
+fn organization_invitations_name_the_inviter_and_revoke_by_both_ids() {
+    let mock = mock(20);
+    let on = server(&mock, true);
+    let t = table(&mock, "organization_invitations");
+    let (org, inviter) = {
+        let d = mock.dataset();
+        (
+            d.organizations[1]["id"].as_str().unwrap().to_string(),
+            d.users[3]["id"].as_str().unwrap().to_string(),
+        )
+    };
+    let o = host().insert(
+        &on,
+        &t,
+        &[vec![
+            ("organization_id", s(&org)),
+            ("email_address", s("new.hire@example.net")),
+            ("role", s("org:member")),
+            ("inviter_id", s(&inviter)),
+            ("attrs", j(r#"{"expires_in_days": 7}"#)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/organizations/{org}/invitations"),
+            json!({"email_address": "new.hire@example.net", "role": "org:member", "inviter_user_id": inviter, "expires_in_days": 7})
+        )]
+    );
+    let id = created(&o, "organization_invitations").pop().unwrap();
+    mock.clear_requests();
+    let q = vec![
+        QualSpec::eq("organization_id", s(&org)),
+        QualSpec::eq("id", s(&id)),
+    ];
+    assert_eq!(ok(&host().delete(&on, &t, q.clone())), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/organizations/{org}/invitations/{id}/revoke"),
+            Value::Null
+        )]
+    );
+    let rows = scan(&mock, "organization_invitations", text_cols(&["status"]), q).unwrap();
+    assert_eq!(rows, vec![vec![Some(s("revoked"))]]);
+}
+
+#[test]
+fn identifiers_and_redirect_urls_are_added_and_removed_never_changed() {
+    let mock = mock(3);
+    let on = server(&mock, true);
+    for (object, column, value, path) in [
+        (
+            "allowlist_identifiers",
+            "identifier",
+            "vip@example.org",
+            "/allowlist_identifiers",
+        ),
+        (
+            "blocklist_identifiers",
+            "identifier",
+            "spammer@example.org",
+            "/blocklist_identifiers",
+        ),
+        (
+            "redirect_urls",
+            "url",
+            "https://app.example.com/cb",
+            "/redirect_urls",
+        ),
+    ] {
+        mock.clear_requests();
+        let t = table(&mock, object);
+        let o = host().insert(&on, &t, &[vec![(column, s(value))]]);
+        assert_eq!(ok(&o), 1, "{object}");
+        assert_eq!(
+            calls(&mock),
+            vec![c("POST", path, json!({ column: value }))]
+        );
+        let id = created(&o, object).pop().unwrap();
+        let rows = scan(&mock, object, text_cols(&["id", column]), vec![]).unwrap();
+        assert!(
+            rows.contains(&vec![Some(s(&id)), Some(s(value))]),
+            "{object}"
+        );
+        let e = err(&host().update(
+            &on,
+            &t,
+            vec![QualSpec::eq("id", s(&id))],
+            &[(column, Some(s("x")))],
+        ));
+        assert!(
+            e.contains(&format!("{object} rows cannot be changed in Clerk")),
+            "{e}"
+        );
+        mock.clear_requests();
+        assert_eq!(
+            ok(&host().delete(&on, &t, vec![QualSpec::eq("id", s(&id))])),
+            1
+        );
+        assert_eq!(
+            calls(&mock),
+            vec![c("DELETE", &format!("{path}/{id}"), Value::Null)]
+        );
+        let rows = scan(&mock, object, text_cols(&["id"]), vec![]).unwrap();
+        assert!(!rows.contains(&vec![Some(s(&id))]), "{object}");
+    }
+}
+
+#[test]
+fn jwt_templates_domains_and_oauth_applications() {
+    let mock = mock(3);
+    let on = server(&mock, true);
+    let jwt = table(&mock, "jwt_templates");
+    let o = host().insert(
+        &on,
+        &jwt,
+        &[vec![
+            ("name", s("edge")),
+            ("claims", j(r#"{"aud": "edge"}"#)),
+            ("lifetime", Cell::I32(120)),
+        ]],
+    );
+    let id = created(&o, "jwt_templates").pop().unwrap();
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/jwt_templates",
+            json!({"name": "edge", "claims": {"aud": "edge"}, "lifetime": 120})
+        )]
+    );
+    // Clerk's PATCH needs name and claims, even unchanged (SET name = name passes them).
+    let q = vec![QualSpec::eq("id", s(&id))];
+    let e = err(&host().update(&on, &jwt, q.clone(), &[("lifetime", Some(Cell::I32(60)))]));
+    assert!(e.contains("must also set name"), "{e}");
+    mock.clear_requests();
+    let o = host().update(
+        &on,
+        &jwt,
+        q.clone(),
+        &[
+            ("lifetime", Some(Cell::I32(60))),
+            ("name", Some(s("edge"))),
+            ("claims", Some(j(r#"{"aud": "edge"}"#))),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/jwt_templates/{id}"),
+            json!({"lifetime": 60, "name": "edge", "claims": {"aud": "edge"}})
+        )]
+    );
+    assert_eq!(
+        read(&mock, "jwt_templates", &id, &["lifetime"]).unwrap(),
+        json!({"lifetime": 60})
+    );
+    assert_eq!(ok(&host().delete(&on, &jwt, q)), 1);
+
+    mock.clear_requests();
+    let domains = table(&mock, "domains");
+    let o = host().insert(
+        &on,
+        &domains,
+        &[vec![
+            ("name", s("eu.example.com")),
+            ("is_satellite", Cell::Bool(true)),
+        ]],
+    );
+    let id = created(&o, "domains").pop().unwrap();
+    let q = vec![QualSpec::eq("id", s(&id))];
+    assert_eq!(
+        ok(&host().update(
+            &on,
+            &domains,
+            q.clone(),
+            &[("proxy_url", Some(s("https://eu.example.com/__clerk")))]
+        )),
+        1
+    );
+    assert_eq!(ok(&host().delete(&on, &domains, q)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![
+            c(
+                "POST",
+                "/domains",
+                json!({"name": "eu.example.com", "is_satellite": true})
+            ),
+            c(
+                "PATCH",
+                &format!("/domains/{id}"),
+                json!({"proxy_url": "https://eu.example.com/__clerk"})
+            ),
+            c("DELETE", &format!("/domains/{id}"), Value::Null),
+        ]
+    );
+
+    // The client secret Clerk shows once never appears in a message.
+    let apps = table(&mock, "oauth_applications");
+    let o = host().insert(
+        &on,
+        &apps,
+        &[vec![
+            ("name", s("CLI")),
+            ("redirect_uris", j(r#"["http://localhost:8787/cb"]"#)),
+            ("public", Cell::Bool(true)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    let id = created(&o, "oauth_applications").pop().unwrap();
+    assert!(id.starts_with("oa_"), "{id}");
+    for n in &o.notices {
+        assert!(!n.contains(MOCK_CLIENT_SECRET), "{n}");
+    }
+    assert_eq!(
+        read(&mock, "oauth_applications", &id, &["name", "public"]).unwrap(),
+        json!({"name": "CLI", "public": true})
+    );
+}
+
+#[test]
+fn a_failed_create_is_not_sent_again_but_a_rate_limit_is_and_changes_retry() {
+    let mock = mock(3);
+    let on = server(&mock, true);
+    let t = table(&mock, "allowlist_identifiers");
+    // A 503 on a POST: Clerk may have created it, so no second POST.
+    mock.push_fault(Fault::status("/v1/allowlist_identifiers", 503, 1).on("POST"));
+    let e = err(&host().insert(&on, &t, &[vec![("identifier", s("a@example.org"))]]));
+    assert!(e.contains("HTTP 503"), "{e}");
+    assert!(
+        e.contains("Clerk may or may not have applied POST /allowlist_identifiers"),
+        "{e}"
+    );
+    assert_eq!(writes(&mock).len(), 1);
+
+    // A 429 is Clerk saying it did nothing: sent again, and the row is created once.
+    mock.clear_requests();
+    mock.push_fault(Fault::rate_limited("/v1/allowlist_identifiers", "1", 1).on("POST"));
+    let o = host().insert(&on, &t, &[vec![("identifier", s("b@example.org"))]]);
+    assert_eq!(ok(&o), 1);
+    let statuses: Vec<u16> = writes(&mock).iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![429, 200]);
+
+    // A PATCH or DELETE repeats the same change, so a 5xx is retried.
+    mock.clear_requests();
+    let users = table(&mock, "users");
+    let id = mock.dataset().users[0]["id"].as_str().unwrap().to_string();
+    mock.push_fault(Fault::status(&format!("/v1/users/{id}"), 502, 2).on("PATCH"));
+    let o = host().update(
+        &on,
+        &users,
+        vec![QualSpec::eq("id", s(&id))],
+        &[("first_name", Some(s("Ann")))],
+    );
+    assert_eq!(ok(&o), 1);
+    let statuses: Vec<u16> = writes(&mock).iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![502, 502, 200]);
+}
+
+#[test]
+fn the_hosts_own_retry_of_a_create_ends_in_clerks_already_exists() {
+    // The real host retries a 5xx POST itself, before the component sees it. If Clerk had
+    // created the row, the repeat is refused as a duplicate: the message says what to check.
+    let mock = mock(3);
+    let mut on = server(&mock, true);
+    on.host_retries = true;
+    let t = table(&mock, "allowlist_identifiers");
+    mock.push_fault(
+        Fault::status("/v1/allowlist_identifiers", 502, 1)
+            .on("POST")
+            .after_applying(),
+    );
+    let e = err(&host().insert(&on, &t, &[vec![("identifier", s("c@example.org"))]]));
+    assert!(e.contains("HTTP 422: duplicate_record"), "{e}");
+    let statuses: Vec<u16> = writes(&mock).iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![502, 422]);
+    let rows = scan(
+        &mock,
+        "allowlist_identifiers",
+        text_cols(&["identifier"]),
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r[0] == Some(s("c@example.org")))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_row_deleted_meanwhile_is_an_error_that_says_so() {
+    let mock = mock(3);
+    let on = server(&mock, true);
+    let t = table(&mock, "redirect_urls");
+    let id = mock.dataset().redirect_urls[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    mock.push_fault(Fault::status(&format!("/v1/redirect_urls/{id}"), 404, 1).on("DELETE"));
+    let e = err(&host().delete(&on, &t, vec![QualSpec::eq("id", s(&id))]));
+    assert!(
+        e.contains(&format!(
+            "Clerk has nothing at /redirect_urls/{id} (HTTP 404)"
+        )),
+        "{e}"
+    );
+}

@@ -174,7 +174,7 @@ fn out_of_time(cfg: &Config, object: &str, path: &str, status: Option<u16>) -> S
         Some(s) => cat(&["; Clerk last answered HTTP ", &int(s.into())]),
     };
     fill(
-        "gave up reading {object} at {path}: the statement waited on Clerk for its whole \
+        "gave up on {object} at {path}: the statement waited on Clerk for its whole \
          budget of {secs} s (the server option timeout_secs, retries included){last}. Try \
          again later, narrow the query, or raise it: ALTER SERVER … OPTIONS (ADD timeout_secs \
          '120')",

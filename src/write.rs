@@ -202,7 +202,8 @@ pub fn update(
                 return Err(bad_value(
                     object,
                     name,
-                    "cannot be set to NULL: Clerk's API has no way to clear it",
+                    "cannot be set to NULL: Clerk ignores a null here, so nothing would \
+                     change; set a value instead",
                 ))
             }
         }
@@ -212,14 +213,24 @@ pub fn update(
     }
     let mut out = Vec::new();
     if !patch.is_empty() {
-        for need in w.patch_needs {
-            if !row.iter().any(|(n, _)| n == need) {
-                return Err(fill(
-                    "UPDATE of {object} must also set {column}: Clerk requires it in every \
-                     change (keep it as it is with SET {column} = {column})",
-                    &[("object", object.name), ("column", need)],
-                ));
+        if w.patch_needs
+            .iter()
+            .any(|need| !row.iter().any(|(n, _)| n == need))
+        {
+            let (mut names, mut keep) = (String::new(), String::new());
+            for (i, n) in w.patch_needs.iter().enumerate() {
+                if i > 0 {
+                    names.push_str(" and ");
+                    keep.push_str(", ");
+                }
+                names.push_str(n);
+                keep.push_str(&cat(&[n, " = ", n]));
             }
+            return Err(fill(
+                "UPDATE of {object} must also set {names}, as Clerk requires them in every \
+                 change: keep them as they are with SET {keep}",
+                &[("object", object.name), ("names", &names), ("keep", &keep)],
+            ));
         }
         out.push(Request {
             method: Method::Patch,
@@ -316,12 +327,21 @@ fn address(object: &Object, w: &Writes, rowid: &Cell) -> Result<String, String> 
         return Err(bad_value(object, object.rowid_column(), "must be text"));
     };
     let mut path = String::from(w.row);
-    for part in id.split('/') {
+    let mut rest = id.as_str();
+    loop {
+        let (part, more) = match find(rest, "/") {
+            Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at + 1..)),
+            None => (rest, None),
+        };
         if part.is_empty() || find(&path, "{}").is_none() {
             path.clear();
             break;
         }
         path = fill_one(&path, part);
+        match more {
+            Some(m) => rest = m,
+            None => break,
+        }
     }
     if path.is_empty() || find(&path, "{}").is_some() {
         return Err(fill(

@@ -100,3 +100,63 @@ fn the_summary_has_the_catalogs_aliases_and_required_conditions() {
         "the count of objects with a required condition"
     );
 }
+
+/// The `**Writes**` line an object's section must have: what INSERT and UPDATE can set and
+/// what DELETE does, from the catalog.
+fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
+    use clerk_fdw::catalog::{Delete, Put};
+    let w = o.writes?;
+    let list = |cols: Vec<&str>| {
+        cols.iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let insert = list(w.insert.iter().map(|s| s.column).collect());
+    let patches = w
+        .update
+        .iter()
+        .any(|s| matches!(s.put, Put::Field | Put::FieldAs(_)));
+    let update = match (w.update.is_empty(), patches) {
+        (true, _) => "UPDATE is refused".to_string(),
+        (false, true) => format!(
+            "UPDATE sets {} and `attrs`",
+            list(w.update.iter().map(|s| s.column).collect())
+        ),
+        (false, false) => format!(
+            "UPDATE sets {}",
+            list(w.update.iter().map(|s| s.column).collect())
+        ),
+    };
+    let delete = match w.delete {
+        Delete::Delete => "DELETE deletes",
+        Delete::Revoke => "DELETE revokes",
+        Delete::No => "DELETE is refused",
+    };
+    Some(format!(
+        "**Writes** (server option `allow_writes`): INSERT sets {insert} and `attrs`; {update}; {delete}."
+    ))
+}
+
+#[test]
+fn writable_objects_document_what_each_write_sets() {
+    let md = objects_md();
+    let mut missing = Vec::new();
+    for o in OBJECTS {
+        let start = md.find(&format!("\n## {}\n", o.name)).unwrap();
+        let end = md[start + 4..]
+            .find("\n## ")
+            .map_or(md.len(), |e| start + 4 + e);
+        let section = &md[start..end];
+        match writes_line(o) {
+            Some(line) if !section.contains(&line) => missing.push(format!("{}: {line}", o.name)),
+            None => assert!(!section.contains("**Writes**"), "{} is read-only", o.name),
+            _ => {}
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/objects.md lacks:\n{}",
+        missing.join("\n")
+    );
+}

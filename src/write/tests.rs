@@ -278,8 +278,11 @@ fn a_jwt_template_patch_carries_name_and_claims() {
     let (o, w) = obj("jwt_templates");
     let id = Cell::String("jtmp_1".into());
     let e = update(o, w, &id, &row(&[("lifetime", Some(Cell::I32(60)))])).unwrap_err();
-    assert!(e.contains("must also set name"), "{e}");
-    assert!(e.contains("SET name = name"), "{e}");
+    assert_eq!(
+        e,
+        "UPDATE of jwt_templates must also set name and claims, as Clerk requires them in \
+         every change: keep them as they are with SET name = name, claims = claims"
+    );
     let r = update(
         o,
         w,

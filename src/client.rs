@@ -186,3 +186,73 @@ fn out_of_time(cfg: &Config, object: &str, path: &str, status: Option<u16>) -> S
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::from_options;
+    use crate::model::HttpResponse;
+
+    /// Answers every request with `status` (0: the connection fails) and counts them.
+    struct Always {
+        status: u16,
+        sent: Vec<Method>,
+    }
+
+    impl Host for Always {
+        fn request(
+            &mut self,
+            method: Method,
+            _: &str,
+            _: &[(String, String)],
+            _: &str,
+        ) -> Result<HttpResponse, String> {
+            self.sent.push(method);
+            match self.status {
+                0 => Err("connection refused".into()),
+                s => Ok(HttpResponse {
+                    status: s,
+                    ..HttpResponse::default()
+                }),
+            }
+        }
+        fn sleep_ms(&mut self, _: u64) {}
+        fn now_secs(&mut self) -> i64 {
+            0
+        }
+        fn debug(&mut self, _: &str) {}
+        fn notice(&mut self, _: &str) {}
+        fn page_received(&mut self, _: i64, _: i64) {}
+        fn rows_returned(&mut self, _: i64) {}
+    }
+
+    fn attempts(method: Method, status: u16) -> usize {
+        let cfg = from_options(|k| (k == "api_key").then(|| "sk_test_x".into()), |_| None).unwrap();
+        let mut host = Always {
+            status,
+            sent: Vec::new(),
+        };
+        assert!(write(&mut host, &cfg, "users", method, "/users", "{}").is_err());
+        assert!(host.sent.iter().all(|m| *m == method));
+        host.sent.len()
+    }
+
+    #[test]
+    fn a_post_is_sent_again_only_after_a_rate_limit() {
+        // Clerk may have applied a POST that failed with a 5xx or in transport.
+        assert_eq!(attempts(Method::Post, 503), 1);
+        assert_eq!(attempts(Method::Post, 0), 1);
+        assert_eq!(
+            attempts(Method::Post, 429),
+            POLICY.rate_limit_attempts as usize
+        );
+        // The same change again is harmless for the other methods.
+        for m in [Method::Patch, Method::Put, Method::Delete] {
+            assert_eq!(attempts(m, 503), POLICY.error_attempts as usize);
+            assert_eq!(attempts(m, 0), POLICY.error_attempts as usize);
+            assert_eq!(attempts(m, 429), POLICY.rate_limit_attempts as usize);
+        }
+        // A 422 is an answer, never retried.
+        assert_eq!(attempts(Method::Patch, 422), 1);
+    }
+}

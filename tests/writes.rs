@@ -1005,3 +1005,60 @@ fn a_row_deleted_meanwhile_is_an_error_that_says_so() {
         "{e}"
     );
 }
+
+#[test]
+fn a_create_that_could_not_reach_clerk_is_sent_once() {
+    let mock = mock(3);
+    let t = table(&mock, "redirect_urls");
+    // A server whose api_url is a closed port.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut dead = server(&mock, true);
+    dead.server_options.retain(|(k, _)| k != "api_url");
+    dead.server_options
+        .push(("api_url".into(), format!("http://127.0.0.1:{closed}/v1")));
+    let o = host().insert(&dead, &t, &[vec![("url", s("https://a.example.com"))]]);
+    assert_eq!(o.writes.len(), 1, "a POST is not repeated: {:?}", o.writes);
+    assert!(o.writes[0].error.is_some());
+    let e = err(&o);
+    assert!(e.contains("could not reach Clerk"), "{e}");
+    assert!(
+        e.contains("Clerk may or may not have applied POST /redirect_urls"),
+        "{e}"
+    );
+}
+
+#[test]
+fn clerks_validation_reaches_the_user() {
+    let mock = mock(3);
+    let on = server(&mock, true);
+    // A required field missing: Clerk's 422 names it.
+    let e = err(&host().insert(
+        &on,
+        &table(&mock, "organizations"),
+        &[vec![("slug", s("x"))]],
+    ));
+    assert!(
+        e.contains("HTTP 422: form_param_missing: name must be included"),
+        "{e}"
+    );
+    // attrs is passed as is; a field Clerk does not know is Clerk's 422.
+    let e = err(&host().insert(
+        &on,
+        &table(&mock, "redirect_urls"),
+        &[vec![
+            ("url", s("https://x.example.com")),
+            ("attrs", j(r#"{"colour": "red"}"#)),
+        ]],
+    ));
+    assert!(
+        e.contains("HTTP 422: form_param_unknown: colour is not a valid parameter"),
+        "{e}"
+    );
+    assert_eq!(
+        writes(&mock).iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![422, 422]
+    );
+}

@@ -100,13 +100,16 @@ pub struct Outcome {
     pub result: Result<usize, String>,
     /// The NOTICEs of the scan and modify instances, in order.
     pub notices: Vec<String>,
+    /// The modify instance's HTTP requests (failed ones too), in order.
+    pub writes: Vec<HttpCall>,
 }
 
 impl Host {
     /// `INSERT INTO table (…) VALUES (…), (…)`: each row names the columns it sets.
     pub fn insert(&self, spec: &QuerySpec, table: &Table, rows: &[Vec<(&str, Cell)>]) -> Outcome {
         let mut notices = Vec::new();
-        let result = self.modify(spec, table, &mut notices, |q| {
+        let mut writes = Vec::new();
+        let result = self.modify(spec, table, &mut notices, &mut writes, |q| {
             for row in rows {
                 for (col, _) in row {
                     table.column_type(col);
@@ -123,7 +126,11 @@ impl Host {
             }
             Ok(rows.len())
         });
-        Outcome { result, notices }
+        Outcome {
+            result,
+            notices,
+            writes,
+        }
     }
 
     /// `UPDATE table SET … WHERE quals`.
@@ -154,6 +161,7 @@ impl Host {
         Outcome {
             result: Err("RETURNING is not supported".to_string()),
             notices: vec![],
+            writes: vec![],
         }
     }
 
@@ -163,6 +171,7 @@ impl Host {
         spec: &QuerySpec,
         table: &Table,
         notices: &mut Vec<String>,
+        writes: &mut Vec<HttpCall>,
         rows: impl FnOnce(&mut Query) -> Result<usize, String>,
     ) -> Result<usize, String> {
         if table.option("rowid_column").is_none() {
@@ -177,6 +186,7 @@ impl Host {
         let result = q.begin_modify().and_then(|_| rows(&mut q));
         let ended = result.and_then(|n| q.end_modify().map(|_| n));
         notices.extend(q.notices());
+        writes.extend(q.http_requests());
         ended
     }
 
@@ -188,10 +198,12 @@ impl Host {
         mut write: impl FnMut(&mut Query, Cell) -> Result<(), String>,
     ) -> Outcome {
         let mut notices = Vec::new();
+        let mut writes = Vec::new();
         let Some(rowid) = table.option("rowid_column").map(String::from) else {
             return Outcome {
                 result: Err("option 'rowid_column' is required".to_string()),
                 notices,
+                writes,
             };
         };
         // The scan fetches the rowid and the columns Postgres rechecks.
@@ -213,11 +225,12 @@ impl Host {
                 return Outcome {
                     result: Err(e.to_string()),
                     notices,
+                    writes,
                 }
             }
         };
         let result = scan.begin_scan().and_then(|_| {
-            self.modify(spec, table, &mut notices, |q| {
+            self.modify(spec, table, &mut notices, &mut writes, |q| {
                 let mut n = 0;
                 while let Some(row) = scan.iter_scan()? {
                     if !recheck(&columns, &row, &quals) {
@@ -238,6 +251,7 @@ impl Host {
         Outcome {
             result,
             notices: all,
+            writes,
         }
     }
 }

@@ -14,8 +14,8 @@ use crate::page::{self, row_id, Cursor, Spans};
 use crate::plan::{self, Fetch};
 use crate::project::Projection;
 use crate::replay::Replay;
-use crate::text::{fill, int};
-use crate::url::QueryString;
+use crate::text::{cat, fill, int};
+use crate::url::{encode, QueryString};
 use alloc::rc::Rc;
 
 /// Clerk's maximum page size.
@@ -283,7 +283,9 @@ impl Scan {
             let page = self.parse(fetch, &body)?;
             host.page_received(page.rows.len() as i64, body.len() as i64);
             let last_id = page.rows.last().and_then(|&(s, e)| row_id(&body, s, e));
-            self.advance(page.rows.len() as u64, last_id, page.total)?;
+            if !self.advance(page.rows.len() as u64, last_id, page.total)? {
+                continue;
+            }
             self.replay.keep(fetch, Rc::clone(&body));
             let n = page.rows.len() as u64;
             if self.accept(fetch, body, page.rows) {
@@ -379,6 +381,7 @@ impl Scan {
             ) {
                 Ok(body) => return Ok(body),
                 Err(GetError::Status(422, _)) if after_cursor => {
+                    self.cursor_row_exists(host, cfg)?;
                     if cfg.debug {
                         host.debug("clerk_fdw: cursor paging refused; using offset paging");
                     }
@@ -388,6 +391,27 @@ impl Scan {
                 Err(e) => return Err(e.message()),
             }
         }
+    }
+
+    /// Clerk refused to page after the last row read. If that row was deleted meanwhile (by
+    /// this very statement, in a DELETE), offset paging would skip as many rows: an error.
+    fn cursor_row_exists(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<(), String> {
+        let Cursor::After(id) = &self.live.cursor else {
+            return Ok(());
+        };
+        let path = cat(&[&at(&self.fetches, self.live.fetch).path, "/", &encode(id)]);
+        let found =
+            client::get(host, cfg, self.object.name, &path, "", true).map_err(GetError::message)?;
+        if found.is_some() {
+            return Ok(());
+        }
+        Err(fill(
+            "{object} changed while it was read: the last row read, {id}, was deleted \
+             meanwhile (by this statement, if it deletes them), and Clerk cannot page after \
+             a deleted row. The rows read so far were handled; run the statement again for \
+             the rest",
+            &[("object", self.object.name), ("id", id)],
+        ))
     }
 
     /// The endpoint sent the previous page again: it ignored the cursor or the offset, and
@@ -421,20 +445,30 @@ impl Scan {
         }
     }
 
-    /// Decide the next cursor from a raw page (before duplicate suppression).
+    /// Decide the next cursor from a raw page (before duplicate suppression). False: the
+    /// page is stale, drop it (the cursor now reads it again).
     fn advance(
         &mut self,
         n: u64,
         last_id: Option<String>,
         total: Option<u64>,
-    ) -> Result<(), String> {
+    ) -> Result<bool, String> {
         let requested = self.page_limit();
         let path = &at(&self.fetches, self.live.fetch).path;
         let live = &mut self.live;
         // Offset pages shift when the list changes under the scan. Rows created meanwhile
         // come back twice (dropped as duplicates of the previous page, if no more than a
-        // page); rows deleted meanwhile would make later pages skip rows, silently.
+        // page). Rows deleted meanwhile (by this very statement, in a DELETE) move the later
+        // ones up: this page is read again from as many rows earlier, and the rows already
+        // returned come back as duplicates of the previous page.
         if let (Some(first), Some(now)) = (live.first_total.or(total), total) {
+            let deleted = first.saturating_sub(now);
+            if deleted > 0 && deleted <= requested {
+                live.rows = live.rows.saturating_sub(deleted);
+                live.cursor = Cursor::Offset(live.rows);
+                live.first_total = Some(now);
+                return Ok(false);
+            }
             if now < first || now > first + requested {
                 return Err(fill(
                     "{object} changed while it was read at {path}: Clerk's count went from \
@@ -462,7 +496,7 @@ impl Scan {
                 ))
             }
         };
-        Ok(())
+        Ok(true)
     }
 
     /// The scan reached the bound `option` at `n` (pages or rows) and there is more.

@@ -1062,3 +1062,49 @@ fn clerks_validation_reaches_the_user() {
         vec![422, 422]
     );
 }
+
+#[test]
+fn a_bulk_delete_never_skips_rows_that_moved_up() {
+    // An offset-paged list: each page's rows are deleted before the next page is read, so
+    // the list shrinks under the scan. One statement still deletes every row.
+    let mock = mock(3);
+    let on = server(&mock, true);
+    let t = table(&mock, "allowlist_identifiers");
+    let rows: Vec<Vec<(&str, Cell)>> = (0..600)
+        .map(|i| vec![("identifier", s(&format!("bulk{i}@example.org")))])
+        .collect();
+    assert_eq!(ok(&host().insert(&on, &t, &rows)), 600);
+    let all = scan(&mock, "allowlist_identifiers", text_cols(&["id"]), vec![]).unwrap();
+    assert_eq!(all.len(), 605);
+    mock.clear_requests();
+    assert_eq!(ok(&host().delete(&on, &t, vec![])), 605);
+    assert!(
+        scan(&mock, "allowlist_identifiers", text_cols(&["id"]), vec![])
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        writes(&mock)
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count(),
+        605,
+        "each row deleted once"
+    );
+
+    // Users page by cursor, and Clerk cannot page after a deleted user: the statement
+    // stops after the first page, says so, and the next run deletes the rest.
+    let mock = common::mock(700);
+    let on = server(&mock, true);
+    let users = table(&mock, "users");
+    let o = host().delete(&on, &users, vec![]);
+    let e = err(&o);
+    assert!(
+        e.contains("users changed while it was read: the last row read"),
+        "{e}"
+    );
+    assert!(e.contains("run the statement again for the rest"), "{e}");
+    assert_eq!(mock.dataset().users.len(), 200);
+    assert_eq!(ok(&host().delete(&on, &users, vec![])), 200);
+    assert!(mock.dataset().users.is_empty());
+}

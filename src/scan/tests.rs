@@ -203,11 +203,40 @@ fn cursor_refused_falls_back_to_offset() {
         if param(url, "starting_after").is_some() {
             return status(422, &[]);
         }
+        if url.ends_with("/users/x_00499") {
+            return ok(json!({"id": "x_00499"}));
+        }
         let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
         ok(Value::Array(ids(offset..(offset + 500).min(800))))
     });
     assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 800);
-    assert_eq!(param(&host.urls[2], "offset").as_deref(), Some("500"));
+    // The last row read still exists, so nothing moved: offset paging goes on from it.
+    assert!(host.urls[2].ends_with("/users/x_00499"), "{}", host.urls[2]);
+    assert_eq!(param(&host.urls[3], "offset").as_deref(), Some("500"));
+}
+
+#[test]
+fn a_cursor_after_a_deleted_row_is_an_error_not_skipped_rows() {
+    // A DELETE deleted the last user read, and Clerk refuses to page after it: offset 500
+    // would skip the 500 users that moved up.
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(|url| {
+        if param(url, "starting_after").is_some() {
+            return status(422, &[]);
+        }
+        if url.ends_with("/users/x_00499") {
+            return status(404, &[]);
+        }
+        ok(Value::Array(ids(0..500)))
+    });
+    let e = drain(&mut scan, &mut host).unwrap_err();
+    assert!(
+        e.starts_with("users changed while it was read: the last row read, x_00499, was deleted"),
+        "{e}"
+    );
+    assert!(e.contains("run the statement again for the rest"), "{e}");
+    assert_eq!(host.urls.len(), 3);
 }
 
 #[test]

@@ -12,13 +12,16 @@ use crate::text::{cat, fill, int};
 pub enum GetError {
     /// Clerk answered with this non-success status (after retries where they apply).
     Status(u16, String),
+    /// The statement's time budget ran out before Clerk applied anything: before the
+    /// request was sent, or while waiting to retry after a 429.
+    Unapplied(String),
     Other(String),
 }
 
 impl GetError {
     pub fn message(self) -> String {
         match self {
-            GetError::Status(_, m) | GetError::Other(m) => m,
+            GetError::Status(_, m) | GetError::Unapplied(m) | GetError::Other(m) => m,
         }
     }
 }
@@ -79,10 +82,17 @@ fn send(
 ) -> Result<Option<String>, GetError> {
     let mut attempts = 0u32;
     let mut waited = 0u64;
+    // Whether an attempt failed in a way Clerk may have applied (not a 429).
+    let mut maybe_applied = false;
     loop {
         attempts += 1;
         if cfg.deadline.is_some_and(|d| host.now_secs() >= d) {
-            return Err(GetError::Other(out_of_time(cfg, object, path, None)));
+            let e = out_of_time(cfg, object, path, None);
+            return Err(if maybe_applied {
+                GetError::Other(e)
+            } else {
+                GetError::Unapplied(e)
+            });
         }
         let resp = host.request(method, url, &cfg.headers, body);
         if let (true, Ok(resp)) = (cfg.debug, &resp) {
@@ -126,6 +136,7 @@ fn send(
                 _ => (None, None),
             },
         };
+        maybe_applied = failure != Some(Failure::RateLimited);
         let delay = failure.and_then(|f| POLICY.delay(f, attempts, waited, retry_after));
         let Some(ms) = delay else {
             return Err(match resp {
@@ -147,12 +158,12 @@ fn send(
         let wait_ends = host.now_secs().saturating_add(ms.div_ceil(1000) as i64);
         if cfg.deadline.is_some_and(|d| wait_ends > d) {
             let status = resp.as_ref().map_or(0, |r| r.status);
-            return Err(GetError::Other(out_of_time(
-                cfg,
-                object,
-                path,
-                Some(status),
-            )));
+            let e = out_of_time(cfg, object, path, Some(status));
+            return Err(if maybe_applied {
+                GetError::Other(e)
+            } else {
+                GetError::Unapplied(e)
+            });
         }
         if cfg.debug {
             host.debug(&fill(
@@ -217,8 +228,9 @@ mod tests {
             }
         }
         fn sleep_ms(&mut self, _: u64) {}
+        /// Each request takes a second.
         fn now_secs(&mut self) -> i64 {
-            0
+            self.sent.len() as i64
         }
         fn debug(&mut self, _: &str) {}
         fn notice(&mut self, _: &str) {}
@@ -254,5 +266,27 @@ mod tests {
         }
         // A 422 is an answer, never retried.
         assert_eq!(attempts(Method::Patch, 422), 1);
+    }
+
+    #[test]
+    fn out_of_time_says_whether_clerk_may_have_applied_the_write() {
+        let mut cfg =
+            from_options(|k| (k == "api_key").then(|| "sk_test_x".into()), |_| None).unwrap();
+        let run = |cfg: &Config, status: u16| {
+            let mut host = Always {
+                status,
+                sent: Vec::new(),
+            };
+            let e = write(&mut host, cfg, "users", Method::Patch, "/users/u", "{}");
+            (e.unwrap_err(), host.sent.len())
+        };
+        // The budget is over before the first request: nothing was sent.
+        cfg.deadline = Some(0);
+        assert!(matches!(run(&cfg, 200), (GetError::Unapplied(_), 0)));
+        // After one request a retry would wait past the budget.
+        cfg.deadline = Some(1);
+        assert!(matches!(run(&cfg, 429), (GetError::Unapplied(_), 1)));
+        assert!(matches!(run(&cfg, 503), (GetError::Other(_), 1)));
+        assert!(matches!(run(&cfg, 0), (GetError::Other(_), 1)));
     }
 }

@@ -284,6 +284,7 @@ fn apply(op: write::Op, rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult 
                 Err(client::GetError::Status(status, e)) if status < 500 && status != 408 => {
                     return Err(fail(e, &done, m.written))
                 }
+                Err(client::GetError::Unapplied(e)) => return Err(fail(e, &done, m.written)),
                 Err(e) => {
                     let e = cat(&[
                         &e.message(),

@@ -191,8 +191,9 @@ pub enum Put {
     Metadata,
     /// UPDATE of a boolean: `POST {row}{on}` for true, `POST {row}{off}` for false.
     Switch(&'static [&'static str; 2]),
-    /// UPDATE to the value 'revoked' only: `POST {row}/revoke`.
-    Revoke,
+    /// UPDATE of a status to one of these values: `[value, suffix]` → `POST {row}{suffix}`
+    /// (`'revoked'` → `/revoke`). Other values are refused.
+    Status(&'static [[&'static str; 2]]),
     /// INSERT: fills the create path's `{}` (the parent's id), not sent in the body.
     Parent,
 }
@@ -446,6 +447,7 @@ const fn put(column: &'static str, put: Put) -> Settable {
 }
 
 const METADATA: Put = Put::Metadata;
+const REVOKE: Put = Put::Status(&[["revoked", "/revoke"]]);
 
 /// An object Clerk creates with `POST {list}` and deletes with `DELETE {list}/{id}`, and
 /// whose row cannot change (identifiers, redirect URLs).
@@ -556,7 +558,7 @@ static ORG_INVITATION_WRITES: Writes = Writes {
         put("public_metadata", METADATA),
         put("private_metadata", METADATA),
     ],
-    update: &[put("status", Put::Revoke)],
+    update: &[put("status", REVOKE)],
     patch_needs: &[],
     delete: Delete::Revoke,
 };
@@ -565,7 +567,7 @@ static INVITATION_WRITES: Writes = Writes {
     row: "/invitations/{}",
     create: Some("/invitations"),
     insert: &[field("email_address"), put("public_metadata", METADATA)],
-    update: &[put("status", Put::Revoke)],
+    update: &[put("status", REVOKE)],
     patch_needs: &[],
     delete: Delete::Revoke,
 };
@@ -622,6 +624,41 @@ static OAUTH_APPLICATION_WRITES: Writes = Writes {
     create: Some("/oauth_applications"),
     insert: OAUTH_APPLICATION_FIELDS,
     update: OAUTH_APPLICATION_FIELDS,
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+static SESSION_WRITES: Writes = Writes {
+    row: "/sessions/{}",
+    create: None,
+    insert: &[],
+    update: &[put("status", REVOKE)],
+    patch_needs: &[],
+    delete: Delete::Revoke,
+};
+
+static WAITLIST_WRITES: Writes = Writes {
+    row: "/waitlist_entries/{}",
+    create: Some("/waitlist_entries"),
+    insert: &[field("email_address")],
+    update: &[put(
+        "status",
+        Put::Status(&[["invited", "/invite"], ["rejected", "/reject"]]),
+    )],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+static ORG_DOMAIN_WRITES: Writes = Writes {
+    row: "/organizations/{}/domains/{}",
+    create: Some("/organizations/{}/domains"),
+    insert: &[
+        put("organization_id", Put::Parent),
+        field("name"),
+        field("enrollment_mode"),
+        field("verified"),
+    ],
+    update: &[field("enrollment_mode"), field("verified")],
     patch_needs: &[],
     delete: Delete::Delete,
 };
@@ -987,6 +1024,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&WAITLIST_WRITES),
         ..Object::EMPTY
     },
     // domains of organizations (verified domains enroll members automatically)
@@ -1030,7 +1068,14 @@ pub static OBJECTS: &[Object] = &[
             c("verification", Jsonb),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
+            // The domain's address in Clerk's API: organization id/domain id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[Src::Path(&["organization_id"]), Src::Path(&["id"])]),
+            ),
         ],
+        writes: Some(&ORG_DOMAIN_WRITES),
         ..Object::EMPTY
     },
     // enterprise connections (SAML or OIDC; Clerk's successor to saml_connections)
@@ -1313,6 +1358,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&SESSION_WRITES),
         ..Object::EMPTY
     },
     // SAML connections (deprecated by Clerk in favour of enterprise connections)

@@ -187,15 +187,24 @@ pub fn update(
                 actions.push(action(if *b { on } else { off }))
             }
             (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
-            (Put::Revoke, Some(Cell::String(v))) if v == "revoked" => {
-                actions.push(action("/revoke"))
-            }
-            (Put::Revoke, _) => {
-                return Err(bad_value(
-                    object,
-                    name,
-                    "can only be set to 'revoked' (which revokes the invitation)",
-                ))
+            (Put::Status(moves), cell) => {
+                let to = match cell {
+                    Some(Cell::String(v)) => moves.iter().find(|[value, _]| value == v),
+                    _ => None,
+                };
+                let Some([_, suffix]) = to else {
+                    let mut values = String::new();
+                    for (i, [value, _]) in moves.iter().enumerate() {
+                        values.push_str(if i == 0 { "'" } else { "' or '" });
+                        values.push_str(value);
+                    }
+                    return Err(bad_value(
+                        object,
+                        name,
+                        &cat(&["can only be set to ", &values, "' (Clerk's own actions)"]),
+                    ));
+                };
+                actions.push(action(suffix))
             }
             (_, Some(cell)) => patch.add(object, s, cell)?,
             (_, None) => {

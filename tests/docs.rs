@@ -112,7 +112,13 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let insert = list(w.insert.iter().map(|s| s.column).collect());
+    let insert = match w.create {
+        Some(_) => format!(
+            "INSERT sets {} and `attrs`",
+            list(w.insert.iter().map(|s| s.column).collect())
+        ),
+        None => "INSERT is refused".to_string(),
+    };
     let patches = w
         .update
         .iter()
@@ -134,7 +140,7 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
         Delete::No => "DELETE is refused",
     };
     Some(format!(
-        "**Writes** (server option `allow_writes`): INSERT sets {insert} and `attrs`; {update}; {delete}."
+        "**Writes** (server option `allow_writes`): {insert}; {update}; {delete}."
     ))
 }
 

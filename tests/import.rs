@@ -71,7 +71,9 @@ fn imports_every_table_with_attrs_last() {
         assert!(s.contains("  id text,"), "{s}");
         // Every table names its rowid column, so a write reaches the component's checks.
         let rowid = match name {
-            "organization_memberships" | "organization_invitations" => "rowid",
+            "organization_memberships" | "organization_invitations" | "organization_domains" => {
+                "rowid"
+            }
             _ => "id",
         };
         assert!(

@@ -171,7 +171,7 @@ fn read_only_objects_say_so_before_any_request() {
         "billing_plans",
         "billing_subscription_items",
         "saml_connections",
-        "sessions",
+        "organization_roles",
         "user_email_addresses",
     ] {
         let t = table(&mock, object);
@@ -1107,4 +1107,171 @@ fn a_bulk_delete_never_skips_rows_that_moved_up() {
     assert_eq!(mock.dataset().users.len(), 200);
     assert_eq!(ok(&host().delete(&on, &users, vec![])), 200);
     assert!(mock.dataset().users.is_empty());
+}
+
+#[test]
+fn sessions_are_revoked_and_the_waitlist_is_worked_through() {
+    let mock = mock(40);
+    let on = server(&mock, true);
+    let sessions = table(&mock, "sessions");
+    let (user, active) = {
+        let d = mock.dataset();
+        let s = d.sessions.iter().find(|s| s["status"] == "active").unwrap();
+        (
+            s["user_id"].as_str().unwrap().to_string(),
+            s["id"].as_str().unwrap().to_string(),
+        )
+    };
+    // Sign a user out everywhere: revoke every active session.
+    let q = vec![
+        QualSpec::eq("user_id", s(&user)),
+        QualSpec::eq("status", s("active")),
+    ];
+    let n = ok(&host().delete(&on, &sessions, q.clone()));
+    assert!(n >= 1);
+    let revoked: Vec<_> = calls(&mock).into_iter().map(|(m, p, _)| (m, p)).collect();
+    assert!(
+        revoked.contains(&("POST".into(), format!("/v1/sessions/{active}/revoke"))),
+        "{revoked:?}"
+    );
+    assert!(scan(&mock, "sessions", text_cols(&["id"]), q)
+        .unwrap()
+        .is_empty());
+    let e = err(&host().insert(&on, &sessions, &[vec![("user_id", s(&user))]]));
+    assert!(
+        e.contains("sessions rows cannot be created through Clerk's API"),
+        "{e}"
+    );
+
+    mock.clear_requests();
+    let waitlist = table(&mock, "waitlist_entries");
+    let o = host().insert(
+        &on,
+        &waitlist,
+        &[
+            vec![("email_address", s("early@example.net"))],
+            vec![("email_address", s("late@example.net"))],
+        ],
+    );
+    let ids = created(&o, "waitlist_entries");
+    assert_eq!(ids.len(), 2);
+    let set = |id: &str, status: &str| {
+        host().update(
+            &on,
+            &waitlist,
+            vec![QualSpec::eq("id", s(id))],
+            &[("status", Some(s(status)))],
+        )
+    };
+    assert_eq!(ok(&set(&ids[0], "invited")), 1);
+    assert_eq!(ok(&set(&ids[1], "rejected")), 1);
+    let e = err(&set(&ids[1], "completed"));
+    assert!(
+        e.contains("waitlist_entries.status can only be set to 'invited' or 'rejected'"),
+        "{e}"
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![
+            c(
+                "POST",
+                "/waitlist_entries",
+                json!({"email_address": "early@example.net"})
+            ),
+            c(
+                "POST",
+                "/waitlist_entries",
+                json!({"email_address": "late@example.net"})
+            ),
+            c(
+                "POST",
+                &format!("/waitlist_entries/{}/invite", ids[0]),
+                Value::Null
+            ),
+            c(
+                "POST",
+                &format!("/waitlist_entries/{}/reject", ids[1]),
+                Value::Null
+            ),
+        ]
+    );
+    let rows = scan(
+        &mock,
+        "waitlist_entries",
+        text_cols(&["id", "status", "invitation_id"]),
+        vec![QualSpec::eq("email_address", s("early@example.net"))],
+    )
+    .unwrap();
+    assert_eq!(rows[0][1], Some(s("invited")));
+    assert!(rows[0][2].is_some(), "the invitation Clerk sent");
+}
+
+#[test]
+fn organization_domains_are_addressed_by_organization_and_domain() {
+    let mock = mock(40);
+    let on = server(&mock, true);
+    let t = table(&mock, "organization_domains");
+    assert_eq!(t.option("rowid_column"), Some("rowid"));
+    let org = mock.dataset().organizations[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = host().insert(
+        &on,
+        &t,
+        &[vec![
+            ("organization_id", s(&org)),
+            ("name", s("acme.test")),
+            ("enrollment_mode", s("automatic_invitation")),
+            ("verified", Cell::Bool(true)),
+        ]],
+    );
+    let id = created(&o, "organization_domains").pop().unwrap();
+    let q = vec![
+        QualSpec::eq("organization_id", s(&org)),
+        QualSpec::eq("name", s("acme.test")),
+    ];
+    assert_eq!(
+        scan(
+            &mock,
+            "organization_domains",
+            text_cols(&["rowid", "verification_status"]),
+            q.clone()
+        )
+        .unwrap(),
+        vec![vec![Some(s(&format!("{org}/{id}"))), Some(s("verified"))]]
+    );
+    assert_eq!(
+        ok(&host().update(
+            &on,
+            &t,
+            q.clone(),
+            &[("enrollment_mode", Some(s("manual_invitation")))]
+        )),
+        1
+    );
+    assert_eq!(ok(&host().delete(&on, &t, q.clone())), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![
+            c(
+                "POST",
+                &format!("/organizations/{org}/domains"),
+                json!({"name": "acme.test", "enrollment_mode": "automatic_invitation", "verified": true})
+            ),
+            c(
+                "PATCH",
+                &format!("/organizations/{org}/domains/{id}"),
+                json!({"enrollment_mode": "manual_invitation"})
+            ),
+            c(
+                "DELETE",
+                &format!("/organizations/{org}/domains/{id}"),
+                Value::Null
+            ),
+        ]
+    );
+    assert!(scan(&mock, "organization_domains", text_cols(&["id"]), q)
+        .unwrap()
+        .is_empty());
 }

@@ -143,6 +143,10 @@ const OAUTH_APP_UPDATE: Fields = Fields(&[
     "pkce_required",
     "public",
 ]);
+const WAITLIST_CREATE: Fields = Fields(&["email_address*", "notify"]);
+const WAITLIST_INVITE: Fields = Fields(&["ignore_existing"]);
+const ORG_DOMAIN_CREATE: Fields = Fields(&["name", "enrollment_mode", "verified"]);
+const ORG_DOMAIN_UPDATE: Fields = Fields(&["enrollment_mode", "verified"]);
 const NO_FIELDS: Fields = Fields(&[]);
 
 /// Fields whose value must be a JSON object (Clerk checks the shape).
@@ -365,6 +369,26 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             "oauth_application",
             id,
         ),
+        ("POST", ["sessions", id, "revoke"]) => revoke_session(data, id, text),
+        ("POST", ["waitlist_entries"]) => create_waitlist_entry(data, text),
+        ("POST", ["waitlist_entries", id, action @ ("invite" | "reject")]) => {
+            waitlist_action(data, id, action, text)
+        }
+        ("DELETE", ["waitlist_entries", id]) => {
+            delete_in(&mut data.dataset.waitlist_entries, "waitlist_entry", id)
+        }
+        ("POST", ["organizations", org, "domains"]) => create_org_domain(data, org, text),
+        ("PATCH", ["organizations", org, "domains", id]) => update_org_domain(data, org, id, text),
+        ("DELETE", ["organizations", org, "domains", id]) => {
+            let list = &mut data.dataset.organization_domains;
+            let i = Data::find(list, id)
+                .filter(|&i| get_str(&list[i], "organization_id") == Some(*org))
+                .ok_or_else(Resp::not_found);
+            i.map(|i| {
+                list.remove(i);
+                deleted("organization_domain", id)
+            })
+        }
         _ => Err(Resp::not_found()),
     };
     let resp = match r {
@@ -970,3 +994,89 @@ fn create_oauth_app(data: &mut Data, text: &str) -> Result<Resp, Resp> {
 
 /// What every OAuth client secret the mock hands out starts with (tests look for it).
 pub const MOCK_CLIENT_SECRET: &str = "oauth_secret_MOCK_";
+
+fn revoke_session(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    body(text, &NO_FIELDS, false)?;
+    let list = &mut data.dataset.sessions;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    if get_str(&list[i], "status") != Some("active") {
+        return Err(form_error(
+            400,
+            "session_not_active",
+            "not active",
+            "Only active sessions can be revoked.",
+            None,
+        ));
+    }
+    list[i]["status"] = json!("revoked");
+    list[i]["updated_at"] = json!(now_ms());
+    Ok(Resp::ok(list[i].to_string()))
+}
+
+fn create_waitlist_entry(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &WAITLIST_CREATE, true)?;
+    let now = now_ms();
+    let v = json!({
+        "object": "waitlist_entry", "id": data.new_id("wle"),
+        "email_address": map["email_address"], "status": "pending", "is_locked": false,
+        "invitation": null, "created_at": now, "updated_at": now,
+    });
+    data.dataset.waitlist_entries.push(v.clone());
+    Ok(Resp::ok(v.to_string()))
+}
+
+fn waitlist_action(data: &mut Data, id: &str, action: &str, text: &str) -> Result<Resp, Resp> {
+    if action == "invite" {
+        body(text, &WAITLIST_INVITE, true)?;
+    } else {
+        body(text, &NO_FIELDS, false)?;
+    }
+    let invitation = data.new_id("inv");
+    let list = &mut data.dataset.waitlist_entries;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    let now = now_ms();
+    if action == "invite" {
+        list[i]["status"] = json!("invited");
+        list[i]["invitation"] = json!({"object": "invitation", "id": invitation, "status": "pending", "created_at": now});
+    } else {
+        list[i]["status"] = json!("rejected");
+    }
+    list[i]["updated_at"] = json!(now);
+    Ok(Resp::ok(list[i].to_string()))
+}
+
+fn create_org_domain(data: &mut Data, org: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ORG_DOMAIN_CREATE, true)?;
+    let o = Data::find(&data.dataset.organizations, org).ok_or_else(Resp::not_found)?;
+    let o = data.dataset.organizations[o].clone();
+    let now = now_ms();
+    let verified = map.get("verified") == Some(&json!(true));
+    let v = json!({
+        "object": "organization_domain", "id": data.new_id("orgdmn"), "organization_id": org,
+        "name": map.get("name").cloned().unwrap_or(Value::Null),
+        "enrollment_mode": map.get("enrollment_mode").cloned().unwrap_or(json!("manual_invitation")),
+        "affiliation_email_address": null,
+        "verification": {"status": if verified { "verified" } else { "unverified" }, "strategy": "admin", "attempts": 0, "expire_at": null},
+        "total_pending_invitations": 0, "total_pending_suggestions": 0,
+        "public_organization_data": {"id": o["id"], "name": o["name"], "slug": o["slug"]},
+        "created_at": now, "updated_at": now,
+    });
+    data.dataset.organization_domains.push(v.clone());
+    Ok(Resp::ok(v.to_string()))
+}
+
+fn update_org_domain(data: &mut Data, org: &str, id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ORG_DOMAIN_UPDATE, true)?;
+    let list = &mut data.dataset.organization_domains;
+    let i = Data::find(list, id)
+        .filter(|&i| get_str(&list[i], "organization_id") == Some(org))
+        .ok_or_else(Resp::not_found)?;
+    if let Some(mode) = map.get("enrollment_mode") {
+        list[i]["enrollment_mode"] = mode.clone();
+    }
+    if let Some(Value::Bool(v)) = map.get("verified") {
+        list[i]["verification"]["status"] = json!(if *v { "verified" } else { "unverified" });
+    }
+    list[i]["updated_at"] = json!(now_ms());
+    Ok(Resp::ok(list[i].to_string()))
+}

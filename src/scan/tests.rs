@@ -195,20 +195,29 @@ fn users_use_cursor_paging() {
     );
 }
 
-#[test]
-fn cursor_refused_falls_back_to_offset() {
-    let obj = find("users").unwrap();
-    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
-    let mut host = fake(|url| {
+/// Users where Clerk refuses every cursor, with `n` rows in all; whether the last row of
+/// the first page (`x_00499`) still exists.
+fn refusing_cursors(n: u64, last_exists: bool) -> Fake {
+    fake(move |url| {
         if param(url, "starting_after").is_some() {
             return status(422, &[]);
         }
         if url.ends_with("/users/x_00499") {
-            return ok(json!({"id": "x_00499"}));
+            return match last_exists {
+                true => ok(json!({"id": "x_00499"})),
+                false => status(404, &[]),
+            };
         }
         let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
-        ok(Value::Array(ids(offset..(offset + 500).min(800))))
-    });
+        ok(Value::Array(ids(offset..(offset + 500).min(n))))
+    })
+}
+
+#[test]
+fn cursor_refused_falls_back_to_offset() {
+    let obj = find("users").unwrap();
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = refusing_cursors(800, true);
     assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 800);
     // The last row read still exists, so nothing moved: offset paging goes on from it.
     assert!(host.urls[2].ends_with("/users/x_00499"), "{}", host.urls[2]);
@@ -221,15 +230,7 @@ fn a_cursor_after_a_deleted_row_is_an_error_not_skipped_rows() {
     // would skip the 500 users that moved up.
     let obj = find("users").unwrap();
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
-    let mut host = fake(|url| {
-        if param(url, "starting_after").is_some() {
-            return status(422, &[]);
-        }
-        if url.ends_with("/users/x_00499") {
-            return status(404, &[]);
-        }
-        ok(Value::Array(ids(0..500)))
-    });
+    let mut host = refusing_cursors(800, false);
     let e = drain(&mut scan, &mut host).unwrap_err();
     assert!(
         e.starts_with("users changed while it was read: the last row read, x_00499, was deleted"),

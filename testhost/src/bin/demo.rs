@@ -4,10 +4,13 @@
 //! Usage: demo [N_USERS]   (default 1200)
 //!
 //! With `CLERK_SECRET_KEY` set, the queries go to the real Clerk API (`CLERK_API_URL`, default
-//! `https://api.clerk.com/v1`): read-only queries on your own instance; the key is never
-//! printed. Without it, they go to the bundled mock Clerk API with N_USERS users.
+//! `https://api.clerk.com/v1`): read-only queries on your own instance (never a write); the
+//! key is never printed. Without it, they go to the bundled mock Clerk API with N_USERS
+//! users, and the demo also writes to the mock.
 
-use clerk_fdw_testhost::host::{Cell, Host, ImportListType, QualSpec, QuerySpec, TypeOid};
+use clerk_fdw_testhost::host::{
+    Cell, Host, ImportListType, Outcome, QualSpec, QuerySpec, Table, TypeOid,
+};
 use clerk_fdw_testhost::mock::{ymd_from_ms, Dataset, MockClerk};
 use std::time::Instant;
 
@@ -237,7 +240,10 @@ fn main() {
     };
     import_schema(&demo);
     match &mock {
-        Some(m) => mock_queries(&demo, &m.dataset()),
+        Some(m) => {
+            mock_queries(&demo, &m.dataset());
+            mock_writes(&demo, m);
+        }
         None => {
             if let Err(e) = real_queries(&demo) {
                 eprintln!("\n{e}");
@@ -394,5 +400,122 @@ fn mock_queries(demo: &Demo, ds: &Dataset) {
         &[("id", T::String)],
         vec![],
         None,
+    );
+}
+
+/// Writes, only ever against the mock: the opt-in, a create, a ban and a sign-out.
+fn mock_writes(demo: &Demo, mock: &MockClerk) {
+    let table = |name: &str| {
+        let mut q = demo
+            .host
+            .new_query(QuerySpec {
+                server_options: demo.server_options.clone(),
+                ..QuerySpec::default()
+            })
+            .expect("init");
+        let ddl = q
+            .import_foreign_schema(
+                "s",
+                "clerk",
+                "clerk",
+                ImportListType::LimitTo,
+                vec![name.into()],
+            )
+            .expect("import foreign schema");
+        Table::from_ddl(&ddl[0])
+    };
+    let spec = |allow: bool| {
+        let mut server_options = demo.server_options.clone();
+        if allow {
+            server_options.push(("allow_writes".into(), "true".into()));
+        }
+        QuerySpec {
+            server_options,
+            ..QuerySpec::default()
+        }
+    };
+    let show = |sql: &str, verb: &str, o: Outcome| {
+        println!("\nclerk=> {sql}");
+        for n in &o.notices {
+            println!("NOTICE:  {n}");
+        }
+        match o.result {
+            Ok(n) if verb == "INSERT" => println!("INSERT 0 {n}"),
+            Ok(n) => println!("{verb} {n}"),
+            Err(e) => println!("ERROR:  guest fdw error: {e}"),
+        }
+        let calls: Vec<String> = o
+            .writes
+            .iter()
+            .map(|c| format!("{} {}", c.method, c.url.split("/v1").nth(1).unwrap_or("")))
+            .collect();
+        if !calls.is_empty() {
+            println!("-- sent: {}", calls.join(", "));
+        }
+    };
+    let invitations = table("invitations");
+    let row = vec![(
+        "email_address",
+        Cell::String("new.friend@example.com".into()),
+    )];
+    let sql = "insert into clerk.invitations (email_address) values ('new.friend@example.com');";
+    println!("\n-- writes are off until the server allows them:");
+    show(
+        sql,
+        "INSERT",
+        demo.host
+            .insert(&spec(false), &invitations, std::slice::from_ref(&row)),
+    );
+    println!(
+        "\nclerk=> alter server clerk_server options (add allow_writes 'true');\nALTER SERVER"
+    );
+    show(
+        sql,
+        "INSERT",
+        demo.host.insert(&spec(true), &invitations, &[row]),
+    );
+
+    let (user, merged, session_user) = {
+        let d = mock.dataset();
+        let user = d.users[6]["id"].as_str().unwrap_or_default().to_string();
+        // What Postgres computes for `public_metadata || '{"flag": "spam"}'` from the row
+        // the statement's scan read.
+        let mut merged = d.users[6]["public_metadata"].clone();
+        merged["flag"] = "spam".into();
+        let session_user = d
+            .sessions
+            .iter()
+            .find(|s| s["status"] == "active")
+            .and_then(|s| s["user_id"].as_str())
+            .unwrap_or_default()
+            .to_string();
+        (user, merged.to_string(), session_user)
+    };
+    show(
+        &format!("update clerk.users set banned = true, public_metadata = public_metadata || '{{\"flag\": \"spam\"}}' where id = '{user}';"),
+        "UPDATE",
+        demo.host.update(
+            &spec(true),
+            &table("users"),
+            vec![QualSpec::eq("id", Cell::String(user.clone()))],
+            &[
+                ("banned", Some(Cell::Bool(true))),
+                ("public_metadata", Some(Cell::Json(merged))),
+            ],
+        ),
+    );
+    show(
+        &format!(
+            "delete from clerk.sessions where user_id = '{session_user}' and status = 'active';"
+        ),
+        "DELETE",
+        demo.host.delete(
+            &spec(true),
+            &table("sessions"),
+            vec![
+                QualSpec::eq("user_id", Cell::String(session_user.clone())),
+                QualSpec::eq("status", Cell::String("active".into())),
+            ],
+        ),
     );
 }

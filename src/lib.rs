@@ -48,13 +48,12 @@ use bindings::supabase::wrappers::types::{
     OptionsType, Row, TypeOid, Value as WitValue,
 };
 use bindings::supabase::wrappers::{http, stats, time, utils};
-use catalog::{Object, Writes};
 use config::Config;
 use core::cell::RefCell;
 use model::{Cell, HttpResponse, Limit, Method, PgType, Qual, QualValue, QueryColumn};
 use prelude::*;
 use scan::Scan;
-use text::{cat, fill};
+use text::fill;
 
 /// The name under which stats are recorded in `wrappers_fdw_stats`.
 const FDW_NAME: &str = "clerk_fdw";
@@ -65,15 +64,8 @@ struct State {
     scan: Option<Scan>,
     /// Reused for every row so projecting allocates no new vector.
     cells: Vec<Option<Cell>>,
-    modify: Option<Modify>,
-}
-
-/// One INSERT, UPDATE or DELETE statement (a modify instance serves one).
-struct Modify {
-    object: &'static Object,
-    writes: &'static Writes,
-    /// Rows of this statement already written to Clerk: a later failure cannot undo them.
-    written: u64,
+    /// The INSERT, UPDATE or DELETE this instance serves.
+    modify: Option<write::Statement>,
 }
 
 /// One instance serves one query on one thread; this is its state.
@@ -227,85 +219,17 @@ fn row_cells(row: &Row) -> Vec<(String, Option<Cell>)> {
     out
 }
 
-/// Plan one row's write and send its requests in order. Errors say what of the statement
-/// already reached Clerk, which no rollback undoes.
+/// One row of an INSERT, UPDATE or DELETE, planned and sent by the write engine.
 fn apply(op: write::Op, rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult {
     let rowid = rowid.map(model_cell);
     let cells = row.map(row_cells).unwrap_or_default();
     STATE.with_borrow_mut(|s| {
-        let (Some(config), Some(m)) = (s.config.as_ref(), s.modify.as_mut()) else {
+        let (Some(config), Some(statement)) = (s.config.as_ref(), s.modify.as_mut()) else {
             return Err("clerk_fdw: a row was written before begin_modify".to_string());
         };
-        let fail = |problem: String, done: &str, written: u64| {
-            let mut msg = fill(
-                "{op} on {object} stopped: {problem}",
-                &[
-                    ("op", op.sql()),
-                    ("object", m.object.name),
-                    ("problem", &problem),
-                ],
-            );
-            if !done.is_empty() {
-                msg.push_str(&cat(&["; for this row, ", done, " had already succeeded"]));
-            }
-            if written > 0 {
-                msg.push_str(&fill(
-                    "; {n} earlier row(s) of this statement were written to Clerk and stay \
-                     written (Postgres cannot roll back Clerk)",
-                    &[("n", &text::int(written as i64))],
-                ));
-            }
-            errors::scrub(&msg, &config.secret)
-        };
-        let requests = write::plan(op, m.object, m.writes, rowid.as_ref(), &cells)
-            .map_err(|e| fail(e, "", m.written))?;
-        let mut done = String::new();
-        let mut last = String::new();
-        for r in &requests {
-            let what = cat(&[r.method.name(), " ", &r.path]);
-            let sent = client::write(
-                &mut WitHost,
-                config,
-                m.object.name,
-                r.method,
-                &r.path,
-                &r.body,
-            );
-            last = match sent {
-                Ok(Some(body)) => body,
-                Ok(None) => {
-                    let e = cat(&[
-                        "Clerk has nothing at ",
-                        &r.path,
-                        " (HTTP 404): the row may have been deleted meanwhile, or an id is wrong",
-                    ]);
-                    return Err(fail(e, &done, m.written));
-                }
-                Err(client::GetError::Status(status, e)) if status < 500 && status != 408 => {
-                    return Err(fail(e, &done, m.written))
-                }
-                Err(client::GetError::Unapplied(e)) => return Err(fail(e, &done, m.written)),
-                Err(e) => {
-                    let e = cat(&[
-                        &e.message(),
-                        "; Clerk may or may not have applied ",
-                        &what,
-                        ": check before running the statement again",
-                    ]);
-                    return Err(fail(e, &done, m.written));
-                }
-            };
-            if !done.is_empty() {
-                done.push_str(", ");
-            }
-            done.push_str(&what);
-        }
-        m.written += 1;
-        // RETURNING is refused by the host: a created row's id is told this way.
-        if let (write::Op::Insert, Some(id)) = (op, write::created_id(&last)) {
-            utils::report_notice(&cat(&["clerk_fdw: created ", m.object.name, " ", &id]));
-        }
-        Ok(())
+        statement
+            .row(&mut WitHost, config, op, rowid.as_ref(), &cells)
+            .map_err(|e| errors::scrub(&e, &config.secret))
     })
 }
 
@@ -452,12 +376,7 @@ impl Guest for ClerkFdw {
         let rowid = opts.get("rowid_column").unwrap_or_default();
         STATE.with_borrow_mut(|s| {
             let allow = s.config.as_ref().is_some_and(|c| c.allow_writes);
-            let writes = write::target(object, allow, &rowid)?;
-            s.modify = Some(Modify {
-                object,
-                writes,
-                written: 0,
-            });
+            s.modify = Some(write::Statement::new(object, allow, &rowid)?);
             Ok(())
         })
     }

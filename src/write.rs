@@ -5,8 +5,10 @@
 use crate::prelude::*;
 
 use crate::catalog::{Delete, Object, Put, Settable, Writes, OBJECTS};
+use crate::client::{self, GetError};
+use crate::config::Config;
 use crate::json::{self, quote, Kind};
-use crate::model::{Cell, Method};
+use crate::model::{Cell, Host, Method};
 use crate::text::{cat, fill, find, int};
 
 /// One request of a write. `body` is empty when there is none.
@@ -34,6 +36,101 @@ impl Op {
             Op::Update => "UPDATE",
             Op::Delete => "DELETE",
         }
+    }
+}
+
+/// One INSERT, UPDATE or DELETE statement: what it writes to, and how far it got.
+#[derive(Debug)]
+pub struct Statement {
+    object: &'static Object,
+    writes: &'static Writes,
+    /// Rows already written to Clerk: a later failure cannot undo them.
+    written: u64,
+}
+
+impl Statement {
+    /// The checks of `begin_modify` (see [`target`]).
+    pub fn new(
+        object: &'static Object,
+        allow_writes: bool,
+        rowid_column: &str,
+    ) -> Result<Statement, String> {
+        Ok(Statement {
+            object,
+            writes: target(object, allow_writes, rowid_column)?,
+            written: 0,
+        })
+    }
+
+    /// Plan one row and send its requests in order. Errors say what of the statement
+    /// already reached Clerk, which no rollback undoes; a created row's id is told by a
+    /// NOTICE, as the host refuses RETURNING.
+    pub fn row(
+        &mut self,
+        host: &mut dyn Host,
+        cfg: &Config,
+        op: Op,
+        rowid: Option<&Cell>,
+        row: &Cells,
+    ) -> Result<(), String> {
+        let name = self.object.name;
+        let fail = |problem: String, done: &str| {
+            let mut msg = fill(
+                "{op} on {object} stopped: {problem}",
+                &[("op", op.sql()), ("object", name), ("problem", &problem)],
+            );
+            if !done.is_empty() {
+                msg.push_str(&cat(&["; for this row, ", done, " had already succeeded"]));
+            }
+            if self.written > 0 {
+                msg.push_str(&fill(
+                    "; {n} earlier row(s) of this statement were written to Clerk and stay \
+                     written (Postgres cannot roll back Clerk)",
+                    &[("n", &int(self.written as i64))],
+                ));
+            }
+            msg
+        };
+        let requests = plan(op, self.object, self.writes, rowid, row).map_err(|e| fail(e, ""))?;
+        let mut done = String::new();
+        let mut last = String::new();
+        for r in &requests {
+            let what = cat(&[r.method.name(), " ", &r.path]);
+            last = match client::write(host, cfg, name, r.method, &r.path, &r.body) {
+                Ok(Some(body)) => body,
+                Ok(None) => {
+                    let e = cat(&[
+                        "Clerk has nothing at ",
+                        &r.path,
+                        " (HTTP 404): the row may have been deleted meanwhile, or an id is wrong",
+                    ]);
+                    return Err(fail(e, &done));
+                }
+                // Clerk refused it, or it was never sent: nothing was applied.
+                Err(GetError::Status(status, e)) if status < 500 && status != 408 => {
+                    return Err(fail(e, &done))
+                }
+                Err(GetError::Unapplied(e)) => return Err(fail(e, &done)),
+                Err(e) => {
+                    let e = cat(&[
+                        &e.message(),
+                        "; Clerk may or may not have applied ",
+                        &what,
+                        ": check before running the statement again",
+                    ]);
+                    return Err(fail(e, &done));
+                }
+            };
+            if !done.is_empty() {
+                done.push_str(", ");
+            }
+            done.push_str(&what);
+        }
+        self.written += 1;
+        if let (Op::Insert, Some(id)) = (op, created_id(&last)) {
+            host.notice(&cat(&["clerk_fdw: created ", name, " ", &id]));
+        }
+        Ok(())
     }
 }
 
@@ -115,7 +212,7 @@ pub fn insert(object: &Object, w: &Writes, row: &Cells) -> Result<Request, Strin
             attrs = Some(cell);
             continue;
         }
-        let s = settable(object, w.insert, "INSERT", name)?;
+        let s = settable(object, w.insert, "INSERT", name, true)?;
         if s.put == Put::Parent {
             let Cell::String(id) = cell else {
                 return Err(bad_value(object, name, "must be text"));
@@ -160,6 +257,13 @@ pub fn update(
         ));
     }
     let address = address(object, w, rowid)?;
+    if row.is_empty() {
+        // The host drops the rowid column from the SET columns: it cannot change.
+        return Err(fill(
+            "UPDATE of {object} cannot change {column}: it is the row's id in Clerk",
+            &[("object", object.name), ("column", object.rowid_column())],
+        ));
+    }
     let mut patch = Body::default();
     let mut metadata = Body::default();
     let mut actions = Vec::new();
@@ -174,7 +278,7 @@ pub fn update(
             attrs = cell.as_ref();
             continue;
         }
-        let s = settable(object, w.update, "UPDATE", name)?;
+        let s = settable(object, w.update, "UPDATE", name, patches)?;
         let action = |suffix: &str| Request {
             method: Method::Post,
             path: cat(&[&address, suffix]),
@@ -292,23 +396,30 @@ fn settable(
     allowed: &'static [Settable],
     op: &str,
     name: &str,
+    attrs_ok: bool,
 ) -> Result<&'static Settable, String> {
     if let Some(s) = allowed.iter().find(|s| s.column == name) {
         return Ok(s);
     }
     let mut names = String::new();
-    for s in allowed {
+    for (i, s) in allowed.iter().enumerate() {
+        if i > 0 {
+            names.push_str(", ");
+        }
         names.push_str(s.column);
-        names.push_str(", ");
     }
-    let why = if object.column(name).is_some() || name == "attrs" {
+    if attrs_ok {
+        names.push_str(" and attrs (a jsonb object of further fields for Clerk's request body)");
+    }
+    let why = if name == "attrs" {
+        "Clerk's endpoints for this change take no further fields"
+    } else if object.column(name).is_some() {
         "Clerk sets it, or its API cannot change it this way"
     } else {
         "it is not a column clerk_fdw knows for this object"
     };
     Err(fill(
-        "{object}.{column} cannot be set by {op}: {why}. {op} can set {names}and attrs (a \
-         jsonb object of further fields for Clerk's request body)",
+        "{object}.{column} cannot be set by {op}: {why}. {op} can set {names}",
         &[
             ("object", object.name),
             ("column", name),

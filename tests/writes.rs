@@ -365,6 +365,12 @@ fn bad_rows_are_refused_by_name_before_anything_is_sent() {
     }
     let id = mock.dataset().users[1]["id"].as_str().unwrap().to_string();
     let q = vec![QualSpec::eq("id", s(&id))];
+    // The host leaves the rowid column out of the SET columns; nothing must pass silently.
+    let e = err(&host().update(&on, &users, q.clone(), &[("id", Some(s("user_new")))]));
+    assert!(
+        e.contains("UPDATE of users cannot change id: it is the row's id in Clerk"),
+        "{e}"
+    );
     for (set, want) in [
         (
             ("first_name", None),

@@ -1,5 +1,6 @@
 use super::*;
 use crate::catalog::find;
+use crate::model::Host;
 
 fn obj(name: &str) -> (&'static Object, &'static Writes) {
     let o = find(name).unwrap();
@@ -268,6 +269,14 @@ fn update_refuses_nulls_and_values_clerk_cannot_apply() {
         "{e}"
     );
 
+    assert!(!e.contains("and attrs"), "{e}");
+    // The host leaves the rowid out of the SET columns: `set id = …` arrives empty.
+    let e = update(o, w, &inv, &row(&[])).unwrap_err();
+    assert_eq!(
+        e,
+        "UPDATE of invitations cannot change id: it is the row's id in Clerk"
+    );
+
     let (o, w) = obj("allowlist_identifiers");
     let e = update(o, w, &inv, &row(&[("identifier", text("x"))])).unwrap_err();
     assert!(e.contains("DELETE the row and INSERT a new one"), "{e}");
@@ -346,4 +355,161 @@ fn the_created_id_is_read_from_clerks_answer() {
     assert_eq!(created_id(answer).as_deref(), Some("oa_1"));
     assert_eq!(created_id("{}"), None);
     assert_eq!(created_id("nope"), None);
+}
+
+/// A host whose answers are scripted in order: (status, body); status 0 fails the request.
+struct Scripted {
+    answers: Vec<(u16, &'static str)>,
+    sent: Vec<(Method, String, String)>,
+    notices: Vec<String>,
+}
+
+impl Host for Scripted {
+    fn request(
+        &mut self,
+        method: Method,
+        url: &str,
+        _: &[(String, String)],
+        body: &str,
+    ) -> Result<crate::model::HttpResponse, String> {
+        self.sent.push((method, url.into(), body.into()));
+        let (status, body) = self.answers.remove(0);
+        if status == 0 {
+            return Err("connection reset".into());
+        }
+        Ok(crate::model::HttpResponse {
+            status,
+            headers: vec![],
+            body: body.into(),
+        })
+    }
+    fn sleep_ms(&mut self, _: u64) {}
+    fn now_secs(&mut self) -> i64 {
+        0
+    }
+    fn debug(&mut self, _: &str) {}
+    fn notice(&mut self, msg: &str) {
+        self.notices.push(msg.into());
+    }
+    fn page_received(&mut self, _: i64, _: i64) {}
+    fn rows_returned(&mut self, _: i64) {}
+}
+
+fn scripted(answers: Vec<(u16, &'static str)>) -> Scripted {
+    Scripted {
+        answers,
+        sent: vec![],
+        notices: vec![],
+    }
+}
+
+fn cfg() -> Config {
+    crate::config::from_options(
+        |k| (k == "api_key").then(|| "sk_test_s3cr3t".into()),
+        |_| None,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
+    let mut st = Statement::new(find("users").unwrap(), true, "id").unwrap();
+    let mut host = scripted(vec![
+        (200, r#"{"id":"user_1","object":"user"}"#),
+        (200, r#"{"id":"user_1"}"#),
+        (200, r#"{"id":"user_1"}"#),
+        (
+            422,
+            r#"{"errors":[{"code":"form_param_format_invalid","long_message":"bad"}]}"#,
+        ),
+    ]);
+    let row_a = row(&[("email_address", text("a@b.co"))]);
+    st.row(&mut host, &cfg(), Op::Insert, None, &row_a).unwrap();
+    assert_eq!(host.notices, vec!["clerk_fdw: created users user_1"]);
+    // An UPDATE of two kinds of column: the PATCH succeeds, the metadata PUT is refused.
+    let set = row(&[("first_name", text("A")), ("public_metadata", json("[]"))]);
+    let e = st
+        .row(
+            &mut host,
+            &cfg(),
+            Op::Update,
+            Some(&Cell::String("user_1".into())),
+            &set,
+        )
+        .unwrap_err();
+    assert!(
+        e.starts_with("UPDATE on users stopped: users.public_metadata must be a JSON object"),
+        "{e}"
+    );
+    assert!(
+        e.contains("1 earlier row(s) of this statement were written"),
+        "{e}"
+    );
+    assert_eq!(host.sent.len(), 1, "a refused row sends nothing");
+    let set = row(&[("first_name", text("A")), ("public_metadata", json("{}"))]);
+    st.row(
+        &mut host,
+        &cfg(),
+        Op::Update,
+        Some(&Cell::String("user_1".into())),
+        &set,
+    )
+    .unwrap();
+    let set = row(&[("last_name", text("B")), ("banned", Some(Cell::Bool(true)))]);
+    let e = st
+        .row(
+            &mut host,
+            &cfg(),
+            Op::Update,
+            Some(&Cell::String("user_1".into())),
+            &set,
+        )
+        .unwrap_err();
+    assert!(
+        e.contains("HTTP 422: form_param_format_invalid: bad"),
+        "{e}"
+    );
+    assert!(e.contains("2 earlier row(s)"), "{e}");
+    assert!(!e.contains("s3cr3t"));
+}
+
+#[test]
+fn a_failure_after_part_of_a_row_names_what_succeeded() {
+    let mut st = Statement::new(find("users").unwrap(), true, "id").unwrap();
+    // The PATCH succeeds, then the ban cannot reach Clerk (not retried: a POST).
+    let mut host = scripted(vec![(200, r#"{"id":"user_1"}"#), (0, "")]);
+    let set = row(&[("last_name", text("B")), ("banned", Some(Cell::Bool(true)))]);
+    let e = st
+        .row(
+            &mut host,
+            &cfg(),
+            Op::Update,
+            Some(&Cell::String("user_1".into())),
+            &set,
+        )
+        .unwrap_err();
+    assert!(
+        e.contains("Clerk may or may not have applied POST /users/user_1/ban"),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("; for this row, PATCH /users/user_1 had already succeeded"),
+        "{e}"
+    );
+    assert_eq!(host.sent.len(), 2);
+    // A 404: the row is gone.
+    let mut host = scripted(vec![(404, "{}")]);
+    let e = st
+        .row(
+            &mut host,
+            &cfg(),
+            Op::Delete,
+            Some(&Cell::String("user_9".into())),
+            &[],
+        )
+        .unwrap_err();
+    assert!(
+        e.contains("Clerk has nothing at /users/user_9 (HTTP 404)"),
+        "{e}"
+    );
 }

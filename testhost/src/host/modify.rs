@@ -7,8 +7,9 @@
 //! * INSERT hands over every column of the table, NULL for those the statement left out;
 //! * UPDATE and DELETE first scan the table in another instance (its quals pushed down,
 //!   the rowid and the qual columns fetched, Postgres rechecking the quals it can); UPDATE
-//!   then gets the rowid and only the SET columns, DELETE only the rowid; a NULL rowid is
-//!   skipped without calling the component;
+//!   then gets the rowid and only the SET columns (the rowid column dropped from them, so
+//!   `set id = …` arrives as nothing), DELETE only the rowid; a NULL rowid is skipped
+//!   without calling the component;
 //! * the first error ends the statement: no further row, and no `end_modify`;
 //! * `end_modify` and `end_scan` run at executor end, where SQL-backed host calls fail.
 
@@ -141,12 +142,15 @@ impl Host {
         quals: Vec<QualSpec>,
         set: &[(&str, Option<Cell>)],
     ) -> Outcome {
+        // supabase-wrappers drops the rowid column from the new row (Postgres 14+).
+        let rowid = table.option("rowid_column").unwrap_or_default();
         let set: Vec<(String, Option<Cell>)> = set
             .iter()
-            .map(|(c, v)| {
+            .filter(|(c, _)| {
                 table.column_type(c);
-                (c.to_string(), v.clone())
+                *c != rowid
             })
+            .map(|(c, v)| (c.to_string(), v.clone()))
             .collect();
         self.scan_then_modify(spec, table, quals, |q, rowid| q.update(rowid, set.clone()))
     }

@@ -411,6 +411,12 @@ fn cfg() -> Config {
     .unwrap()
 }
 
+/// One UPDATE row of user_1.
+fn update_user_1(st: &mut Statement, host: &mut Scripted, set: &Cells) -> Result<(), String> {
+    let id = Cell::String("user_1".into());
+    st.row(host, &cfg(), Op::Update, Some(&id), set)
+}
+
 #[test]
 fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
     let mut st = Statement::new(find("users").unwrap(), true, "id").unwrap();
@@ -428,15 +434,7 @@ fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
     assert_eq!(host.notices, vec!["clerk_fdw: created users user_1"]);
     // An UPDATE of two kinds of column: the PATCH succeeds, the metadata PUT is refused.
     let set = row(&[("first_name", text("A")), ("public_metadata", json("[]"))]);
-    let e = st
-        .row(
-            &mut host,
-            &cfg(),
-            Op::Update,
-            Some(&Cell::String("user_1".into())),
-            &set,
-        )
-        .unwrap_err();
+    let e = update_user_1(&mut st, &mut host, &set).unwrap_err();
     assert!(
         e.starts_with("UPDATE on users stopped: users.public_metadata must be a JSON object"),
         "{e}"
@@ -447,24 +445,9 @@ fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
     );
     assert_eq!(host.sent.len(), 1, "a refused row sends nothing");
     let set = row(&[("first_name", text("A")), ("public_metadata", json("{}"))]);
-    st.row(
-        &mut host,
-        &cfg(),
-        Op::Update,
-        Some(&Cell::String("user_1".into())),
-        &set,
-    )
-    .unwrap();
+    update_user_1(&mut st, &mut host, &set).unwrap();
     let set = row(&[("last_name", text("B")), ("banned", Some(Cell::Bool(true)))]);
-    let e = st
-        .row(
-            &mut host,
-            &cfg(),
-            Op::Update,
-            Some(&Cell::String("user_1".into())),
-            &set,
-        )
-        .unwrap_err();
+    let e = update_user_1(&mut st, &mut host, &set).unwrap_err();
     assert!(
         e.contains("HTTP 422: form_param_format_invalid: bad"),
         "{e}"
@@ -479,15 +462,7 @@ fn a_failure_after_part_of_a_row_names_what_succeeded() {
     // The PATCH succeeds, then the ban cannot reach Clerk (not retried: a POST).
     let mut host = scripted(vec![(200, r#"{"id":"user_1"}"#), (0, "")]);
     let set = row(&[("last_name", text("B")), ("banned", Some(Cell::Bool(true)))]);
-    let e = st
-        .row(
-            &mut host,
-            &cfg(),
-            Op::Update,
-            Some(&Cell::String("user_1".into())),
-            &set,
-        )
-        .unwrap_err();
+    let e = update_user_1(&mut st, &mut host, &set).unwrap_err();
     assert!(
         e.contains("Clerk may or may not have applied POST /users/user_1/ban"),
         "{e}"

@@ -253,7 +253,8 @@ fn main() {
     }
 }
 
-fn import_schema(demo: &Demo) {
+/// `IMPORT FOREIGN SCHEMA` through the component: the statements it returns.
+fn import(demo: &Demo, list_type: ImportListType, tables: Vec<String>) -> Vec<String> {
     let mut q = demo
         .host
         .new_query(QuerySpec {
@@ -261,15 +262,12 @@ fn import_schema(demo: &Demo) {
             ..QuerySpec::default()
         })
         .expect("init");
-    let stmts = q
-        .import_foreign_schema(
-            "clerk_server",
-            "clerk",
-            "clerk",
-            ImportListType::All,
-            vec![],
-        )
-        .expect("import foreign schema");
+    q.import_foreign_schema("clerk_server", "clerk", "clerk", list_type, tables)
+        .expect("import foreign schema")
+}
+
+fn import_schema(demo: &Demo) {
+    let stmts = import(demo, ImportListType::All, vec![]);
     println!("\nclerk=> import foreign schema clerk from server clerk_server into clerk;");
     println!("IMPORT FOREIGN SCHEMA ({} tables)", stmts.len());
     if let Some(users) = stmts.iter().find(|s| s.contains(" users (")) {
@@ -406,22 +404,7 @@ fn mock_queries(demo: &Demo, ds: &Dataset) {
 /// Writes, only ever against the mock: the opt-in, a create, a ban and a sign-out.
 fn mock_writes(demo: &Demo, mock: &MockClerk) {
     let table = |name: &str| {
-        let mut q = demo
-            .host
-            .new_query(QuerySpec {
-                server_options: demo.server_options.clone(),
-                ..QuerySpec::default()
-            })
-            .expect("init");
-        let ddl = q
-            .import_foreign_schema(
-                "s",
-                "clerk",
-                "clerk",
-                ImportListType::LimitTo,
-                vec![name.into()],
-            )
-            .expect("import foreign schema");
+        let ddl = import(demo, ImportListType::LimitTo, vec![name.into()]);
         Table::from_ddl(&ddl[0])
     };
     let spec = |allow: bool| {

@@ -1769,4 +1769,35 @@ mod tests {
             assert_eq!(o.list.is_none(), o.required_route().is_some());
         }
     }
+
+    #[test]
+    fn write_declarations_are_consistent() {
+        let holes = |p: &str| p.matches("{}").count();
+        for o in OBJECTS {
+            let Some(w) = o.writes else { continue };
+            // The row's address takes as many ids as its rowid column joins.
+            let parts = match o.column("rowid").map(|c| &c.def.src) {
+                Some(Src::Joined(parts)) => parts.len(),
+                _ => 1,
+            };
+            assert_eq!(holes(w.row), parts, "{}", o.name);
+            // A create path takes one parent id, named by the one Parent column.
+            let parents = w.insert.iter().filter(|s| s.put == Put::Parent).count();
+            assert_eq!(w.create.map_or(0, holes), parents, "{}", o.name);
+            assert_eq!(w.create.is_none(), w.insert.is_empty(), "{}", o.name);
+            for s in w.insert.iter().chain(w.update) {
+                assert!(o.column(s.column).is_some(), "{}.{}", o.name, s.column);
+            }
+            // Actions and replaced metadata belong to UPDATE; parents to INSERT.
+            for s in w.insert {
+                assert!(!matches!(s.put, Put::Switch(_) | Put::Status(_)), "{}", o.name);
+            }
+            for s in w.update {
+                assert!(!matches!(s.put, Put::Parent | Put::List), "{}", o.name);
+            }
+            for need in w.patch_needs {
+                assert!(w.update.iter().any(|s| s.column == *need), "{}", o.name);
+            }
+        }
+    }
 }

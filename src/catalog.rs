@@ -1790,7 +1790,11 @@ mod tests {
             }
             // Actions and replaced metadata belong to UPDATE; parents to INSERT.
             for s in w.insert {
-                assert!(!matches!(s.put, Put::Switch(_) | Put::Status(_)), "{}", o.name);
+                assert!(
+                    !matches!(s.put, Put::Switch(_) | Put::Status(_)),
+                    "{}",
+                    o.name
+                );
             }
             for s in w.update {
                 assert!(!matches!(s.put, Put::Parent | Put::List), "{}", o.name);

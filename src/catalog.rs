@@ -207,7 +207,6 @@ pub struct Settable {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delete {
-    No,
     /// `DELETE {row}`.
     Delete,
     /// `POST {row}/revoke` (invitations cannot be deleted, only revoked).

@@ -142,11 +142,12 @@ pub fn plan(
     rowid: Option<&Cell>,
     row: &Cells,
 ) -> Result<Vec<Request>, String> {
-    let rowid = rowid.unwrap_or(&Cell::Bool(false));
-    Ok(match op {
-        Op::Insert => vec![insert(object, w, row)?],
-        Op::Update => update(object, w, rowid, row)?,
-        Op::Delete => vec![delete(object, w, rowid)?],
+    Ok(match (op, rowid) {
+        (Op::Insert, _) => vec![insert(object, w, row)?],
+        (Op::Update, Some(rowid)) => update(object, w, rowid, row)?,
+        (Op::Delete, Some(rowid)) => vec![delete(object, w, rowid)?],
+        // The host hands UPDATE and DELETE a rowid always; it skips rows without one.
+        (_, None) => crate::bug::bug(),
     })
 }
 
@@ -376,10 +377,6 @@ pub fn delete(object: &Object, w: &Writes, rowid: &Cell) -> Result<Request, Stri
             path: cat(&[&address, "/revoke"]),
             body: String::new(),
         }),
-        Delete::No => Err(cat(&[
-            object.name,
-            " rows cannot be deleted through Clerk's API",
-        ])),
     }
 }
 

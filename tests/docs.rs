@@ -137,7 +137,6 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
     let delete = match w.delete {
         Delete::Delete => "DELETE deletes",
         Delete::Revoke => "DELETE revokes",
-        Delete::No => "DELETE is refused",
     };
     Some(format!(
         "**Writes** (server option `allow_writes`): {insert}; {update}; {delete}."

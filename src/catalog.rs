@@ -228,6 +228,15 @@ pub struct Writes {
     pub delete: Delete,
 }
 
+impl Writes {
+    /// Whether UPDATE has plain fields, sent in one `PATCH {row}` (which `attrs` can extend).
+    pub fn has_patch(&self) -> bool {
+        self.update
+            .iter()
+            .any(|s| matches!(s.put, Put::Field | Put::FieldAs(_)))
+    }
+}
+
 impl Object {
     /// The defaults every entry starts from (`..Object::EMPTY`).
     pub const EMPTY: Object = Object {

@@ -270,10 +270,7 @@ pub fn update(
     let mut actions = Vec::new();
     let mut attrs = None;
     // `attrs` adds fields to the PATCH, so only where there is one.
-    let patches = w
-        .update
-        .iter()
-        .any(|s| matches!(s.put, Put::Field | Put::FieldAs(_)));
+    let patches = w.has_patch();
     for (name, cell) in row {
         if name == "attrs" && patches {
             attrs = cell.as_ref();
@@ -512,8 +509,13 @@ impl Body {
     }
 
     fn add_raw(&mut self, key: &str, value: &str) {
+        self.member(&quote(key), value);
+    }
+
+    /// `"key": value`, the key already a JSON string literal.
+    fn member(&mut self, quoted_key: &str, value: &str) {
         self.text.push(if self.text.is_empty() { '{' } else { ',' });
-        self.text.push_str(&quote(key));
+        self.text.push_str(quoted_key);
         self.text.push(':');
         self.text.push_str(value);
     }
@@ -563,11 +565,8 @@ impl Body {
                     &[("object", object.name), ("column", column)],
                 ));
             }
-            self.text.push(if self.text.is_empty() { '{' } else { ',' });
-            self.text.push('"');
-            self.text.push_str(key);
-            self.text.push_str("\":");
-            self.text.push_str(value.raw);
+            // `key` is the raw (still escaped) text between its quotes.
+            self.member(&cat(&["\"", key, "\""]), value.raw);
         }
         Ok(())
     }

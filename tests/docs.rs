@@ -104,7 +104,7 @@ fn the_summary_has_the_catalogs_aliases_and_required_conditions() {
 /// The `**Writes**` line an object's section must have: what INSERT and UPDATE can set and
 /// what DELETE does, from the catalog.
 fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
-    use clerk_fdw::catalog::{Delete, Put};
+    use clerk_fdw::catalog::Delete;
     let w = o.writes?;
     let list = |cols: Vec<&str>| {
         cols.iter()
@@ -119,11 +119,7 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
         ),
         None => "INSERT is refused".to_string(),
     };
-    let patches = w
-        .update
-        .iter()
-        .any(|s| matches!(s.put, Put::Field | Put::FieldAs(_)));
-    let update = match (w.update.is_empty(), patches) {
+    let update = match (w.update.is_empty(), w.has_patch()) {
         (true, _) => "UPDATE is refused".to_string(),
         (false, true) => format!(
             "UPDATE sets {} and `attrs`",

@@ -119,7 +119,7 @@ fn nothing_is_written_unless_the_server_allows_writes() {
     let users = table(&mock, "users");
     assert_eq!(users.option("rowid_column"), Some("id"));
     let off = server(&mock, false);
-    let o = mock.host_insert(&off, &users, &[vec![("email_address", s("a@b.co"))]]);
+    let o = host().insert(&off, &users, &[vec![("email_address", s("a@b.co"))]]);
     let e = err(&o);
     assert!(e.contains("writes to Clerk are off for this server"), "{e}");
     assert!(e.contains("OPTIONS (ADD allow_writes 'true')"), "{e}");
@@ -150,17 +150,6 @@ fn nothing_is_written_unless_the_server_allows_writes() {
     let e = err(&host().delete(&on, &members, vec![]));
     assert!(e.contains("SET rowid_column 'rowid'"), "{e}");
     assert!(writes(&mock).is_empty());
-}
-
-/// `host().insert`, for symmetry in the opt-in test.
-trait InsertVia {
-    fn host_insert(&self, spec: &QuerySpec, t: &Table, rows: &[Vec<(&str, Cell)>]) -> Outcome;
-}
-
-impl InsertVia for MockClerk {
-    fn host_insert(&self, spec: &QuerySpec, t: &Table, rows: &[Vec<(&str, Cell)>]) -> Outcome {
-        host().insert(spec, t, rows)
-    }
 }
 
 #[test]

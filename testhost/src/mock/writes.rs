@@ -304,7 +304,7 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("POST", ["users"]) => create_user(data, text),
         ("PATCH", ["users", id]) => update_user(data, id, text),
         ("PUT", ["users", id, "metadata"]) => {
-            replace_metadata(&mut data.dataset.users, id, text, &USER_METADATA)
+            update_in(&mut data.dataset.users, id, text, &USER_METADATA)
         }
         ("POST", ["users", id, action @ ("ban" | "unban" | "lock" | "unlock")]) => {
             user_action(data, id, action, text)
@@ -315,7 +315,7 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             update_in(&mut data.dataset.organizations, id, text, &ORG_UPDATE)
         }
         ("PUT", ["organizations", id, "metadata"]) => {
-            replace_metadata(&mut data.dataset.organizations, id, text, &ORG_METADATA)
+            update_in(&mut data.dataset.organizations, id, text, &ORG_METADATA)
         }
         ("DELETE", ["organizations", id]) => delete_org(data, id),
         ("POST", ["organizations", org, "memberships"]) => create_membership(data, org, text),
@@ -560,23 +560,7 @@ fn delete_user(data: &mut Data, id: &str) -> Result<Resp, Resp> {
     Ok(deleted("user", id))
 }
 
-/// `PUT …/metadata`: each given field replaces the stored one entirely.
-fn replace_metadata(
-    list: &mut [Value],
-    id: &str,
-    text: &str,
-    fields: &Fields,
-) -> Result<Resp, Resp> {
-    let map = body(text, fields, true)?;
-    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
-    for (k, v) in map {
-        list[i][k.as_str()] = v;
-    }
-    list[i]["updated_at"] = json!(now_ms());
-    Ok(Resp::ok(list[i].to_string()))
-}
-
-/// A PATCH that copies the given fields onto the stored object.
+/// A PATCH, or a `PUT …/metadata`: each given field replaces the stored one entirely.
 fn update_in(list: &mut [Value], id: &str, text: &str, fields: &Fields) -> Result<Resp, Resp> {
     let map = body(text, fields, true)?;
     let i = Data::find(list, id).ok_or_else(Resp::not_found)?;

@@ -38,11 +38,25 @@ pub enum FilterKind {
     Before,
 }
 
+/// How Clerk reads a filter's value, as its description in the spec says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Matched as given.
+    Exact,
+    /// A leading `+` or `-` includes or excludes the value (`user_id=-user_1`): a value that
+    /// starts with one is never sent, Postgres filters instead.
+    Signed,
+    /// A partial, case-insensitive match (`query`, `name_query`): a superset of the equal
+    /// rows, which Postgres narrows.
+    Search,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Filter {
     pub column: &'static str,
     pub param: &'static str,
     pub kind: FilterKind,
+    pub syntax: Syntax,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +72,10 @@ pub struct Endpoint {
 pub struct Route {
     pub column: &'static str,
     pub endpoint: Endpoint,
+    /// False when Clerk's list leaves some of the parent's rows out (the spec says
+    /// `/organizations/{id}/invitations` omits those an organization domain created): then
+    /// the route serves only `by_id`, and a list query reads the instance-wide list.
+    pub complete: bool,
     /// `GET` of one object under the route's parent, used when `id = x` is pinned too:
     /// the first `{}` is the route's value, the second the id.
     pub by_id: Option<&'static str>,
@@ -161,8 +179,13 @@ pub struct Object {
     pub routes: &'static [Route],
     /// Extra parameters sent when a column is referenced.
     pub column_params: &'static [ColumnParam],
-    /// Parameters always sent to the list endpoint.
+    /// Parameters always sent to the object's lists, its routes' included: they turn off
+    /// Clerk's hidden defaults (`include_invalid`, `include_free`) so that every row comes back.
     pub list_params: &'static [Param],
+    /// Rows the instance-wide list leaves out unless this parameter asks for them
+    /// (`/invitations` hides revoked ones): read by a second pass when the query does not
+    /// pin the parameter itself.
+    pub unlisted: Option<Param>,
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
     pub columns: &'static [Column],
     /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
@@ -247,6 +270,7 @@ impl Object {
         routes: &[],
         column_params: &[],
         list_params: &[],
+        unlisted: None,
         columns: &[],
         count_path: None,
         elements: None,
@@ -304,20 +328,42 @@ macro_rules! d {
 
 use Src::Field;
 
-const fn values(column: &'static str, param: &'static str) -> Filter {
+const fn filter(column: &'static str, param: &'static str, kind: FilterKind) -> Filter {
     Filter {
         column,
         param,
-        kind: FilterKind::Values { max: 100 },
+        kind,
+        syntax: Syntax::Exact,
+    }
+}
+
+/// `column = x` or `IN (…)`: up to 100 values, each matched exactly.
+const fn values(column: &'static str, param: &'static str) -> Filter {
+    filter(column, param, FilterKind::Values { max: 100 })
+}
+
+/// Like [`values`], but a leading `+`/`-` is Clerk's include/exclude marker.
+const fn signed(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        syntax: Syntax::Signed,
+        ..values(column, param)
     }
 }
 
 const fn one(column: &'static str, param: &'static str) -> Filter {
+    filter(column, param, FilterKind::One { allowed: None })
+}
+
+/// `column = x` sent to a partial-match search parameter.
+const fn search(column: &'static str, param: &'static str) -> Filter {
     Filter {
-        column,
-        param,
-        kind: FilterKind::One { allowed: None },
+        syntax: Syntax::Search,
+        ..one(column, param)
     }
+}
+
+const fn boolean(column: &'static str, param: &'static str) -> Filter {
+    filter(column, param, FilterKind::Bool)
 }
 
 const fn one_of(
@@ -325,29 +371,21 @@ const fn one_of(
     param: &'static str,
     allowed: &'static [&'static str],
 ) -> Filter {
-    Filter {
+    filter(
         column,
         param,
-        kind: FilterKind::One {
+        FilterKind::One {
             allowed: Some(allowed),
         },
-    }
+    )
 }
 
 const fn after(column: &'static str, param: &'static str) -> Filter {
-    Filter {
-        column,
-        param,
-        kind: FilterKind::After,
-    }
+    filter(column, param, FilterKind::After)
 }
 
 const fn before(column: &'static str, param: &'static str) -> Filter {
-    Filter {
-        column,
-        param,
-        kind: FilterKind::Before,
-    }
+    filter(column, param, FilterKind::Before)
 }
 
 const fn lookup(column: &'static str, path: &'static str) -> Lookup {
@@ -388,18 +426,14 @@ const SESSION_STATUS: &[&str] = &[
 ];
 
 const USER_FILTERS: &[Filter] = &[
-    values("id", "user_id"),
+    signed("id", "user_id"),
     values("email_address", "email_address"),
     values("primary_email_address", "email_address"),
     values("phone_number", "phone_number"),
     values("primary_phone_number", "phone_number"),
-    values("external_id", "external_id"),
+    signed("external_id", "external_id"),
     values("username", "username"),
-    Filter {
-        column: "banned",
-        param: "banned",
-        kind: FilterKind::Bool,
-    },
+    boolean("banned", "banned"),
     after("created_at", "created_at_after"),
     before("created_at", "created_at_before"),
     after("last_active_at", "last_active_at_after"),
@@ -720,16 +754,20 @@ pub static OBJECTS: &[Object] = &[
         writes: Some(&DOMAIN_WRITES),
         ..Object::EMPTY
     },
-    // application invitations (Clerk lists revoked ones only with status = 'revoked')
+    // application invitations (Clerk lists revoked ones only when asked: a second pass)
     Object {
         name: "invitations",
+        unlisted: Some(Param {
+            name: "status",
+            value: "revoked",
+        }),
         list: list(
             "/invitations",
             PAGINATED,
             &[
                 one_of("status", "status", INVITATION_STATUS),
-                one("id", "query"),
-                one("email_address", "query"),
+                search("id", "query"),
+                search("email_address", "query"),
             ],
         ),
         columns: &[
@@ -771,7 +809,7 @@ pub static OBJECTS: &[Object] = &[
         list: list(
             "/oauth_applications",
             OFFSET,
-            &[one("client_id", "name_query")],
+            &[search("client_id", "name_query")],
         ),
         lookups: &[lookup("id", "/oauth_applications/{}")],
         columns: &[
@@ -801,7 +839,7 @@ pub static OBJECTS: &[Object] = &[
     // organizations
     Object {
         name: "organizations",
-        list: list("/organizations", OFFSET, &[values("id", "organization_id")]),
+        list: list("/organizations", OFFSET, &[signed("id", "organization_id")]),
         lookups: &[
             lookup("id", "/organizations/{}"),
             lookup("slug", "/organizations/{}"),
@@ -841,7 +879,7 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[
                 one_of("status", "status", INVITATION_STATUS),
-                one("email_address", "query"),
+                search("email_address", "query"),
             ],
         ),
         routes: &[
@@ -856,6 +894,7 @@ pub static OBJECTS: &[Object] = &[
                     ],
                 },
                 by_id: Some("/organizations/{}/invitations/{}"),
+                complete: false,
             },
             // The invitations sent to a user's addresses.
             Route {
@@ -866,6 +905,7 @@ pub static OBJECTS: &[Object] = &[
                     filters: &[one_of("status", "status", INVITATION_STATUS)],
                 },
                 by_id: None,
+                complete: true,
             },
         ],
         columns: &[
@@ -918,9 +958,10 @@ pub static OBJECTS: &[Object] = &[
                 endpoint: Endpoint {
                     path: "/organizations/{}/memberships",
                     paging: OFFSET,
-                    filters: &[values("user_id", "user_id")],
+                    filters: &[signed("user_id", "user_id")],
                 },
                 by_id: None,
+                complete: true,
             },
             Route {
                 column: "user_id",
@@ -930,6 +971,7 @@ pub static OBJECTS: &[Object] = &[
                     filters: &[],
                 },
                 by_id: None,
+                complete: true,
             },
         ],
         columns: &[
@@ -1019,7 +1061,7 @@ pub static OBJECTS: &[Object] = &[
                     "status",
                     &["pending", "invited", "completed", "rejected"],
                 ),
-                one("email_address", "query"),
+                search("email_address", "query"),
             ],
         ),
         columns: &[
@@ -1043,12 +1085,9 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[
                 one("organization_id", "organization_id"),
-                Filter {
-                    column: "verified",
-                    param: "verified",
-                    kind: FilterKind::Bool,
-                },
-                values("enrollment_mode", "enrollment_mode"),
+                // Not `verified`: the spec does not say which of the domain's two
+                // verifications it filters on.
+                signed("enrollment_mode", "enrollment_mode"),
                 values("name", "domains"),
             ],
         ),
@@ -1057,23 +1096,36 @@ pub static OBJECTS: &[Object] = &[
             c("organization_id", Text),
             c("name", Text),
             c("enrollment_mode", Text),
+            // The affiliation verification (`verification` is its deprecated alias).
             d!(
                 "verified",
                 Bool,
                 Src::PathIs(&PathIs {
-                    path: &["verification", "status"],
+                    path: &["affiliation_verification", "status"],
                     value: "verified",
                 })
             ),
             d!(
                 "verification_status",
                 Text,
-                Src::Path(&["verification", "status"])
+                Src::Path(&["affiliation_verification", "status"])
             ),
             c("affiliation_email_address", Text),
             c("total_pending_invitations", Integer),
             c("total_pending_suggestions", Integer),
-            c("verification", Jsonb),
+            d!(
+                "verification",
+                Jsonb,
+                Src::Any(&[Src::Path(&["affiliation_verification"]), Field])
+            ),
+            c("affiliation_verification", Jsonb),
+            // The DNS ownership proof; NULL until one was attempted.
+            d!(
+                "ownership_verification_status",
+                Text,
+                Src::Path(&["ownership_verification", "status"])
+            ),
+            c("ownership_verification", Jsonb),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
             // The domain's address in Clerk's API: organization id/domain id.
@@ -1094,11 +1146,7 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[
                 one("organization_id", "organization_id"),
-                Filter {
-                    column: "active",
-                    param: "active",
-                    kind: FilterKind::Bool,
-                },
+                boolean("active", "active"),
             ],
         ),
         lookups: &[lookup("id", "/enterprise_connections/{}")],
@@ -1153,6 +1201,12 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[one("type", "type")],
             },
             by_id: None,
+            complete: true,
+        }],
+        // Clerk lists only valid keys unless asked: revoked and expired ones are rows too.
+        list_params: &[Param {
+            name: "include_invalid",
+            value: "true",
         }],
         page_size: Some(100),
         columns: &[
@@ -1181,7 +1235,7 @@ pub static OBJECTS: &[Object] = &[
             "/users",
             Paging::Cursor,
             &[
-                values("user_id", "user_id"),
+                signed("user_id", "user_id"),
                 values("email_address", "email_address"),
             ],
         ),
@@ -1220,7 +1274,7 @@ pub static OBJECTS: &[Object] = &[
             "/users",
             Paging::Cursor,
             &[
-                values("user_id", "user_id"),
+                signed("user_id", "user_id"),
                 values("phone_number", "phone_number"),
             ],
         ),
@@ -1256,7 +1310,7 @@ pub static OBJECTS: &[Object] = &[
     // one row per external account (OAuth provider) of each user
     Object {
         name: "user_external_accounts",
-        list: list("/users", Paging::Cursor, &[values("user_id", "user_id")]),
+        list: list("/users", Paging::Cursor, &[signed("user_id", "user_id")]),
         lookups: &[USER_BY_ID],
         elements: Some("external_accounts"),
         columns: &[
@@ -1284,7 +1338,7 @@ pub static OBJECTS: &[Object] = &[
     // one row per web3 wallet of each user
     Object {
         name: "user_web3_wallets",
-        list: list("/users", Paging::Cursor, &[values("user_id", "user_id")]),
+        list: list("/users", Paging::Cursor, &[signed("user_id", "user_id")]),
         lookups: &[USER_BY_ID],
         elements: Some("web3_wallets"),
         columns: &[
@@ -1323,6 +1377,7 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[one_of("status", "status", SESSION_STATUS)],
             },
             by_id: None,
+            complete: true,
         }],
         columns: &[
             c("id", Text),
@@ -1375,7 +1430,7 @@ pub static OBJECTS: &[Object] = &[
         list: list(
             "/saml_connections",
             OFFSET,
-            &[values("organization_id", "organization_id")],
+            &[signed("organization_id", "organization_id")],
         ),
         lookups: &[lookup("id", "/saml_connections/{}")],
         columns: &[
@@ -1621,6 +1676,7 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[],
             },
             by_id: None,
+            complete: true,
         }],
         columns: &[
             d!("statement_id", Text, Src::Any(&[Field, Src::RouteValue])),
@@ -1659,6 +1715,7 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[],
             },
             by_id: None,
+            complete: true,
         }],
         columns: &USER_SUBSCRIPTION_COLUMNS,
         ..Object::EMPTY
@@ -1676,6 +1733,7 @@ pub static OBJECTS: &[Object] = &[
                 filters: &[],
             },
             by_id: None,
+            complete: true,
         }],
         columns: &ORG_SUBSCRIPTION_COLUMNS,
         ..Object::EMPTY

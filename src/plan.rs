@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route};
+use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route, Syntax};
 use crate::model::{Qual, QualValue};
 use crate::text::{cat, fill, int, replace};
 use crate::url::encode;
@@ -28,6 +28,42 @@ pub struct Fetch {
 /// More `id IN (…)` values than this are answered by one list scan instead of GETs.
 const MAX_BY_ID_LOOKUPS: usize = 20;
 
+/// A longer value is never sent: no Clerk id, address or name is this long, and Postgres
+/// compares it just as well.
+const MAX_VALUE_BYTES: usize = 1024;
+
+/// Percent-encoded filter values one request carries at most; more go in further requests
+/// (servers refuse URLs of tens of KB).
+const MAX_VALUES_BYTES: usize = 6000;
+
+/// Whether Clerk would read `v` as exactly this text: not empty, no control character, no
+/// space at either end (which a server may trim), not too long. Anything else is left to
+/// Postgres, or, as an id in a path, matches no object.
+fn plain(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= MAX_VALUE_BYTES
+        && v.trim() == v
+        && !v.chars().any(char::is_control)
+}
+
+/// Whether `v` may fill a path's `{}`: `.` and `..` would be read as path steps.
+fn path_value(v: &str) -> bool {
+    plain(v) && v != "." && v != ".."
+}
+
+/// Whether a filter may send `v` and still get every row equal to it (or more).
+fn sendable(v: &str, syntax: Syntax, repeated: bool) -> bool {
+    match syntax {
+        // A partial match of a trimmed value is still a superset; an empty one is refused.
+        Syntax::Search => !v.trim().is_empty() && v.len() <= MAX_VALUE_BYTES,
+        // The spec does not say whether a repeated parameter also splits on commas.
+        Syntax::Exact => plain(v) && !(repeated && v.contains(',')),
+        Syntax::Signed => {
+            plain(v) && !v.starts_with(['+', '-']) && !(repeated && v.contains(','))
+        }
+    }
+}
+
 /// Plan the fetches for a scan. `referenced` are the query's column names.
 pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<Fetch>, String> {
     // Loops rather than iterator chains throughout: each `collect` adds its own copy of
@@ -39,12 +75,21 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         }
     }
 
+    let required = object.required_route().map(|r| r.column);
     for route in object.routes {
-        let Some(values) = eq_values(quals, route.column) else {
+        let Some(mut values) = eq_values(quals, route.column) else {
             continue;
         };
+        if values.iter().any(|v| !path_value(v)) {
+            if required != Some(route.column) {
+                continue; // another route or the list answers, and Postgres filters
+            }
+            // No object has such an id: the value matches no row.
+            values.retain(|v| path_value(v));
+        }
         // The parent and one id pinned: one GET per parent for that object alone.
-        if let (Some(by_id), Some([id])) = (route.by_id, eq_values(quals, "id").as_deref()) {
+        let id = eq_values(quals, "id").filter(|ids| ids.len() == 1 && path_value(&ids[0]));
+        if let (Some(by_id), Some([id])) = (route.by_id, id.as_deref()) {
             let mut fetches = Vec::new();
             for v in values {
                 // The first `{}` takes the parent, the second the id. `get`, not slicing:
@@ -64,7 +109,12 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
             }
             return Ok(fetches);
         }
-        return Ok(route_fetches(route, &values, quals, &column_params));
+        if !route.complete {
+            continue;
+        }
+        let mut params = list_params(object);
+        params.extend_from_slice(&column_params);
+        return Ok(route_fetches(route, &values, quals, &params));
     }
     // By-id lookups come before the list, and work for objects without one (a session by
     // id needs no user).
@@ -77,6 +127,9 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         let Some(values) = eq_values(quals, column) else {
             continue;
         };
+        if values.iter().any(|v| !path_value(v)) {
+            continue;
+        }
         let list_takes_values = object.list.is_some_and(|list| {
             list.filters
                 .iter()
@@ -101,19 +154,28 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
     let Some(list) = object.list else {
         return Err(required_qual_error(object, quals));
     };
+    let mut params = list_params(object);
+    params.append(&mut column_params);
+    let mut fetches = endpoint_fetches(&list, list.path.to_string(), params, quals, None, false);
+    // Rows Clerk lists only when asked: a second pass, unless the query asked itself.
+    if let Some(p) = object.unlisted {
+        if !fetches.iter().any(|f| f.params.iter().any(|(k, _)| k == p.name)) {
+            for i in 0..fetches.len() {
+                let mut f = fetches[i].clone();
+                f.params.push(pair(p.name, p.value));
+                fetches.push(f);
+            }
+        }
+    }
+    Ok(fetches)
+}
+
+fn list_params(object: &Object) -> Vec<(String, String)> {
     let mut params = Vec::new();
     for p in object.list_params {
         params.push(pair(p.name, p.value));
     }
-    params.append(&mut column_params);
-    Ok(endpoint_fetches(
-        &list,
-        list.path.to_string(),
-        params,
-        quals,
-        None,
-        false,
-    ))
+    params
 }
 
 fn route_fetches(
@@ -175,7 +237,12 @@ fn endpoint_fetches(
                 let Some(vals) = eq_values(quals, f.column) else {
                     continue;
                 };
-                if vals.len() <= max {
+                // One value Clerk would read differently, and the whole IN list stays
+                // with Postgres: sending the others alone would lose its rows.
+                if vals.iter().any(|v| !sendable(v, f.syntax, true)) {
+                    continue;
+                }
+                if vals.len() <= max && encoded_len(&vals) <= MAX_VALUES_BYTES {
                     for v in vals {
                         params.push((f.param.to_string(), v));
                     }
@@ -185,7 +252,9 @@ fn endpoint_fetches(
             }
             FilterKind::One { allowed } => {
                 if let Some([v]) = eq_values(quals, f.column).as_deref() {
-                    if allowed.is_none_or(|a| a.contains(&v.as_str())) {
+                    if allowed.is_none_or(|a| a.contains(&v.as_str()))
+                        && sendable(v, f.syntax, false)
+                    {
                         params.push((f.param.to_string(), v.clone()));
                     }
                 }
@@ -223,15 +292,29 @@ fn endpoint_fetches(
         return vec![fetch(params)];
     };
     let mut fetches = Vec::new();
-    // `max(1)`: a zero chunk size would panic (and keeps the panic path out of the code).
-    for chunk in vals.chunks(max.max(1)) {
-        let mut p = params.clone();
-        for v in chunk {
-            p.push((param.to_string(), v.clone()));
+    let mut p = params.clone();
+    let (mut count, mut bytes) = (0, 0);
+    for v in vals {
+        let len = encode(&v).len();
+        if count > 0 && (count == max || bytes + len > MAX_VALUES_BYTES) {
+            fetches.push(fetch(core::mem::replace(&mut p, params.clone())));
+            (count, bytes) = (0, 0);
         }
-        fetches.push(fetch(p));
+        p.push((param.to_string(), v));
+        count += 1;
+        bytes += len;
     }
+    fetches.push(fetch(p));
     fetches
+}
+
+/// Bytes the values take in a query string.
+fn encoded_len(vals: &[String]) -> usize {
+    let mut n = 0;
+    for v in vals {
+        n += encode(v).len();
+    }
+    n
 }
 
 fn pair(k: &str, v: &str) -> (String, String) {
@@ -552,6 +635,117 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p(&f[0]), vec![("query", "inv_1")]);
+    }
+
+    #[test]
+    fn signed_values_stay_with_postgres() {
+        let users = find("users").unwrap();
+        // `+x` asks Clerk to include x, `-x` to exclude it: neither means "equal to".
+        for q in [
+            eq("external_id", "+vip-9"),
+            is_in("external_id", &["+vip-9", "ext-0"]),
+            is_in("id", &["user_1", "-user_2"]),
+        ] {
+            let f = plan(users, &[q.clone()], &[]).unwrap();
+            assert_eq!(f.len(), 1, "{q:?}");
+            assert!(f[0].params.is_empty(), "{q:?} → {:?}", f[0].params);
+        }
+        // Inside a value a sign is plain text.
+        let f = plan(users, &[is_in("external_id", &["a+b", "c-d"])], &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("external_id", "a+b"), ("external_id", "c-d")]);
+        // Exact parameters take a leading `+` as it is (phone numbers start with one).
+        let f = plan(users, &[eq("phone_number", "+15550100")], &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("phone_number", "+15550100")]);
+        let domains = find("organization_domains").unwrap();
+        let f = plan(domains, &[eq("enrollment_mode", "-manual_invitation")], &[]).unwrap();
+        assert!(f[0].params.is_empty());
+    }
+
+    #[test]
+    fn values_clerk_could_read_differently_are_not_sent() {
+        let users = find("users").unwrap();
+        let long = "x".repeat(1025);
+        for v in ["", " ann", "ann ", "a\tb", "a,b", long.as_str()] {
+            let f = plan(users, &[eq("username", v)], &[]).unwrap();
+            assert!(f[0].params.is_empty(), "{v:?} → {:?}", f[0].params);
+        }
+        for v in ["zoë", "a%b", "a_b", "a b", "o'brien"] {
+            let f = plan(users, &[eq("username", v)], &[]).unwrap();
+            assert_eq!(p(&f[0]), vec![("username", v)]);
+        }
+        // A search is a superset whatever the text, but Clerk refuses an empty one.
+        let inv = find("invitations").unwrap();
+        let f = plan(inv, &[eq("email_address", "a,b %_")], &[]).unwrap();
+        assert_eq!(p(&f[0]), vec![("query", "a,b %_")]);
+        let f = plan(inv, &[eq("email_address", " ")], &[]).unwrap();
+        assert!(f[0].params.is_empty());
+    }
+
+    #[test]
+    fn path_values_never_step_out_of_the_path() {
+        let users = find("users").unwrap();
+        for v in [".", "..", ""] {
+            let f = plan(users, &[eq("id", v)], &[]).unwrap();
+            assert!(f.iter().all(|f| f.path == "/users"), "{v:?} → {f:?}");
+        }
+        // A required parent that no object can have: no request, no row.
+        let subs = find("user_billing_subscriptions").unwrap();
+        assert!(plan(subs, &[eq("user_id", "..")], &[]).unwrap().is_empty());
+        let f = plan(subs, &[is_in("user_id", &["", "u1"])], &[]).unwrap();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, "/users/u1/billing/subscription");
+        // An optional route falls back to the list.
+        let m = find("organization_memberships").unwrap();
+        let f = plan(m, &[eq("organization_id", " org_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/organization_memberships");
+    }
+
+    #[test]
+    fn hidden_defaults_are_turned_off() {
+        // api_keys: revoked and expired keys too.
+        let keys = find("api_keys").unwrap();
+        let f = plan(keys, &[eq("subject", "user_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/api_keys");
+        assert_eq!(
+            p(&f[0]),
+            vec![("include_invalid", "true"), ("subject", "user_1")]
+        );
+        // invitations: revoked ones in a second pass, unless the query pins the status.
+        let inv = find("invitations").unwrap();
+        let f = plan(inv, &[eq("email_address", "a@b.co")], &[]).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(p(&f[0]), vec![("query", "a@b.co")]);
+        assert_eq!(p(&f[1]), vec![("query", "a@b.co"), ("status", "revoked")]);
+        let f = plan(inv, &[eq("status", "pending")], &[]).unwrap();
+        assert_eq!(f.len(), 1);
+        let f = plan(inv, &[is_in("status", &["pending", "revoked"])], &[]).unwrap();
+        assert_eq!(f.len(), 2, "an IN list is not pushed, so both passes run");
+    }
+
+    #[test]
+    fn an_incomplete_route_serves_only_lookups_by_id() {
+        // Clerk's per-organization list omits invitations an organization domain created.
+        let inv = find("organization_invitations").unwrap();
+        let f = plan(inv, &[eq("organization_id", "org_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/organization_invitations");
+        let f = plan(inv, &[eq("organization_id", "org_1"), eq("id", "orginv_1")], &[]).unwrap();
+        assert_eq!(f[0].path, "/organizations/org_1/invitations/orginv_1");
+        assert_eq!(f[0].paging, Paging::Single);
+    }
+
+    #[test]
+    fn long_in_lists_are_split_by_url_length_too() {
+        let emails: Vec<String> = (0..60).map(|i| format!("{i}{}@x.co", "a".repeat(200))).collect();
+        let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+        let f = plan(find("users").unwrap(), &[is_in("email_address", &refs)], &[]).unwrap();
+        assert!(f.len() > 1);
+        let mut sent = Vec::new();
+        for x in &f {
+            let bytes: usize = x.params.iter().map(|(_, v)| encode(v).len()).sum();
+            assert!(bytes <= MAX_VALUES_BYTES, "{bytes}");
+            sent.extend(x.params.iter().map(|(_, v)| v.as_str()));
+        }
+        assert_eq!(sent, refs);
     }
 
     #[test]

@@ -119,10 +119,13 @@ impl Scan {
             Paging::Cursor => object.count_path.is_some(),
             Paging::Unpaged | Paging::Single => false,
         };
-        let count = (columns.is_empty() && quals.is_empty() && fetches.len() == 1)
-            .then(|| fetches.first().filter(|f| countable(f)))
-            .flatten()
-            .map(|_| Count::Ask);
+        // Several fetches (a list and its hidden rows' pass) are counted one request each.
+        let count = (columns.is_empty()
+            && quals.is_empty()
+            && !fetches.is_empty()
+            && fetches.iter().all(countable)
+            && (fetches.len() == 1 || object.count_path.is_none()))
+        .then_some(Count::Ask);
         Ok(Scan {
             count,
             object,
@@ -295,11 +298,28 @@ impl Scan {
         }
     }
 
-    #[inline]
-    /// The list's total in one request: the object's count endpoint, or one row of an
-    /// offset-paged list (which carries `total_count`). None when the answer has no total.
+    /// The scan's total: one request per fetch. None when an answer has no total.
     fn ask_count(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<Option<u64>, String> {
-        let f = at(&self.fetches, 0);
+        let mut sum = 0u64;
+        for i in 0..self.fetches.len() {
+            match self.ask_count_of(host, cfg, i)? {
+                Some(n) => sum = sum.saturating_add(n),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(sum))
+    }
+
+    #[inline]
+    /// A fetch's total in one request: the object's count endpoint, or one row of an
+    /// offset-paged list (which carries `total_count`). None when the answer has no total.
+    fn ask_count_of(
+        &mut self,
+        host: &mut dyn Host,
+        cfg: &Config,
+        fetch: usize,
+    ) -> Result<Option<u64>, String> {
+        let f = at(&self.fetches, fetch);
         let (path, single) = match self.object.count_path {
             Some(p) => (p, true),
             None => (f.path.as_str(), false),

@@ -3,13 +3,12 @@
 
 use std::path::PathBuf;
 
-/// 120,000 bytes: issue 4's 90 KB for the 0.3.0 reader, plus room for what the open issues
-/// add (real-host fixes, more objects, writes), as the project set it. Writes took the
-/// component from 109.9 KB to 133 KB of rustc output; `wasm-opt -Oz` in scripts/build.sh
-/// brings it to 117 KB. docs/benchmarks.md says where the bytes go and what keeps them down
+/// 140,000 bytes, as the project set it (DEVELOPERS.md): issue 4's 90 KB for the 0.3.0
+/// reader, plus room for what the open issues add. Writes took the component from 109.9 KB
+/// to 133 KB of rustc output; `wasm-opt -Oz` in scripts/build.sh brings it to 117 KB. docs/benchmarks.md says where the bytes go and what keeps them down
 /// (no_std, no core::fmt, a compact catalog, wasm-opt). Never raise it casually: every byte
 /// is compiled again for every query.
-const BUDGET_BYTES: u64 = 120_000;
+const BUDGET_BYTES: u64 = 140_000;
 
 #[test]
 fn release_component_stays_within_its_size_budget() {

@@ -87,6 +87,7 @@ pub enum Phase {
 }
 
 mod modify;
+mod plan;
 mod query;
 mod resources;
 mod spec;
@@ -95,6 +96,7 @@ mod state;
 mod tests;
 
 pub use modify::*;
+pub use plan::*;
 pub use query::*;
 pub use resources::*;
 pub use spec::*;

@@ -101,6 +101,14 @@ impl QualSpec {
         self
     }
 
+    /// Mark this qual as comparing with a plpgsql variable in the statement's generic plan:
+    /// plpgsql hands its values over lazily, so the host finds none when the scan begins
+    /// and the guest sees the same placeholder as for a subquery (measured, Wrappers 0.6.2).
+    /// `id` is the variable's datum number plus one.
+    pub fn plpgsql_variable(self, id: u32) -> Self {
+        self.from_subquery(id)
+    }
+
     pub(crate) fn use_or(&self) -> bool {
         matches!(self.value, QualValue::Array(_))
     }

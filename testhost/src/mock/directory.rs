@@ -83,12 +83,16 @@ pub(crate) fn directory(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
                 ));
             }
             let (limit, offset) = q.paging()?;
-            let kind = q.get("type");
+            let kind = q.get("type").unwrap_or("api_key");
+            // Revoked and expired keys only with `include_invalid=true` (default false).
+            let invalid = q.get("include_invalid") == Some("true");
             let idx: Vec<usize> = (0..d.api_keys.len())
                 .filter(|&i| {
                     let v = &d.api_keys[i];
+                    let valid = v["revoked"] != true && v["expired"] != true;
                     get_str(v, "subject") == Some(subject)
-                        && kind.is_none_or(|t| get_str(v, "type") == Some(t))
+                        && get_str(v, "type") == Some(kind)
+                        && (valid || invalid)
                 })
                 .collect();
             paged_envelope(&d.api_keys, &idx, limit, offset)
@@ -119,16 +123,17 @@ pub(crate) fn directory(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
             let (limit, offset) = q.paging()?;
             let org = q.get("organization_id");
             let verified = q.bool_opt("verified")?;
-            let modes = q.all("enrollment_mode");
+            // `-mode` excludes a mode; include and exclude filters compose as AND.
+            let modes = PlusMinus::parse(q.all("enrollment_mode"));
             let names = q.all("domains");
             let idx: Vec<usize> = (0..d.organization_domains.len())
                 .filter(|&i| {
                     let v = &d.organization_domains[i];
-                    let is_verified = v["verification"]["status"] == "verified";
+                    let is_verified = v["affiliation_verification"]["status"] == "verified";
                     org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
                         && verified.is_none_or(|b| b == is_verified)
                         && (modes.is_empty()
-                            || get_str(v, "enrollment_mode").is_some_and(|m| modes.contains(&m)))
+                            || modes.matches(get_str(v, "enrollment_mode").unwrap_or("")))
                         && (names.is_empty()
                             || get_str(v, "name").is_some_and(|n| names.contains(&n)))
                 })
@@ -242,7 +247,9 @@ pub(crate) fn make_waitlist_entry(w: usize) -> Value {
     })
 }
 
-/// The domain of organization `k`: `<slug>.example`; every third one is unverified.
+/// The domain of organization `k`: `<slug>.example`; every third one is unverified. The
+/// affiliation verification is served under its name and under `verification`, its
+/// deprecated alias; every fourth domain has had its DNS ownership verified.
 pub(crate) fn make_org_domain(k: usize, org: &Value) -> Value {
     let verified = k % 3 != 2;
     let created = get_i64(org, "created_at").unwrap_or(BASE_TIME_MS) + DAY;
@@ -251,12 +258,18 @@ pub(crate) fn make_org_domain(k: usize, org: &Value) -> Value {
         "automatic_suggestion",
         "manual_invitation",
     ][k % 3];
+    let affiliation = if verified {
+        json!({"status": "verified", "strategy": "email_code", "attempts": 1, "expire_at": null, "verified_at": null})
+    } else {
+        json!({"status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": created + DAY, "verified_at": null})
+    };
     json!({
         "object": "organization_domain", "id": mock_id("orgdmn", k),
         "organization_id": org["id"], "name": format!("{}.example", get_str(org, "slug").unwrap_or("org")),
         "enrollment_mode": mode,
         "affiliation_email_address": if verified { json!(format!("admin@{}.example", get_str(org, "slug").unwrap_or("org"))) } else { Value::Null },
-        "verification": if verified { json!({"status": "verified", "strategy": "email_code", "attempts": 1, "expire_at": null}) } else { json!({"status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": created + DAY}) },
+        "affiliation_verification": affiliation.clone(), "verification": affiliation,
+        "ownership_verification": if k % 4 == 0 { json!({"status": "verified", "strategy": "dns_record", "attempts": 1, "expire_at": null, "verified_at": created + HOUR}) } else { Value::Null },
         "total_pending_invitations": k % 4, "total_pending_suggestions": k % 2,
         "public_organization_data": {"id": org["id"], "name": org["name"], "slug": org["slug"]},
         "created_at": created, "updated_at": created,

@@ -581,7 +581,9 @@ pub(crate) fn handle(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
             let mut idx: Vec<usize> = (0..d.invitations.len())
                 .filter(|&i| {
                     let v = &d.invitations[i];
-                    (statuses.is_empty() || statuses.contains(&get_str(v, "status").unwrap_or("")))
+                    let status = get_str(v, "status").unwrap_or("");
+                    // "Returns all non-revoked invitations" unless a status is asked for.
+                    (if statuses.is_empty() { status != "revoked" } else { statuses.contains(&status) })
                         && query.is_none_or(|qs| {
                             get_str(v, "id") == Some(qs)
                                 || get_str(v, "email_address").is_some_and(|e| {

@@ -1035,12 +1035,14 @@ fn create_org_domain(data: &mut Data, org: &str, text: &str) -> Result<Resp, Res
     let o = data.dataset.organizations[o].clone();
     let now = now_ms();
     let verified = map.get("verified") == Some(&json!(true));
+    let affiliation = json!({"status": if verified { "verified" } else { "unverified" }, "strategy": "admin", "attempts": 0, "expire_at": null, "verified_at": null});
     let v = json!({
         "object": "organization_domain", "id": data.new_id("orgdmn"), "organization_id": org,
         "name": map.get("name").cloned().unwrap_or(Value::Null),
         "enrollment_mode": map.get("enrollment_mode").cloned().unwrap_or(json!("manual_invitation")),
         "affiliation_email_address": null,
-        "verification": {"status": if verified { "verified" } else { "unverified" }, "strategy": "admin", "attempts": 0, "expire_at": null},
+        "affiliation_verification": affiliation.clone(), "verification": affiliation,
+        "ownership_verification": null,
         "total_pending_invitations": 0, "total_pending_suggestions": 0,
         "public_organization_data": {"id": o["id"], "name": o["name"], "slug": o["slug"]},
         "created_at": now, "updated_at": now,
@@ -1059,7 +1061,9 @@ fn update_org_domain(data: &mut Data, org: &str, id: &str, text: &str) -> Result
         list[i]["enrollment_mode"] = mode.clone();
     }
     if let Some(Value::Bool(v)) = map.get("verified") {
-        list[i]["verification"]["status"] = json!(if *v { "verified" } else { "unverified" });
+        let status = json!(if *v { "verified" } else { "unverified" });
+        list[i]["affiliation_verification"]["status"] = status.clone();
+        list[i]["verification"]["status"] = status;
     }
     list[i]["updated_at"] = json!(now_ms());
     Ok(Resp::ok(list[i].to_string()))

@@ -27,6 +27,9 @@ pub struct Config {
     /// `allow_writes 'true'`: INSERT, UPDATE and DELETE reach Clerk. Off by default, so
     /// that a server is read-only unless its owner says otherwise.
     pub allow_writes: bool,
+    /// `plan_guard` (default true): refuse a scan under a plan the host may run again
+    /// (see `guard.rs`). A table option of the same name overrides it.
+    pub plan_guard: bool,
     pub limits: Limits,
     /// Unix seconds (the host's clock) after which no request starts and no retry waits:
     /// set when the statement starts, `limits.timeout_secs` later.
@@ -132,20 +135,10 @@ pub fn from_options(
         ));
     }
 
-    let flag = |name: &str| match option(name).as_deref().map(str::trim_ascii) {
-        None => Ok(false),
-        Some(v) => parse_bool(v).ok_or_else(|| {
-            cat(&[
-                "server option ",
-                name,
-                " '",
-                v,
-                "' must be 'true' or 'false'",
-            ])
-        }),
-    };
-    let debug = flag("debug")?;
-    let allow_writes = flag("allow_writes")?;
+    let flag = |name: &str, default: bool| flag(&option, "server", name, default);
+    let debug = flag("debug", false)?;
+    let allow_writes = flag("allow_writes", false)?;
+    let plan_guard = flag("plan_guard", true)?;
 
     let d = DEFAULT_LIMITS;
     let limits = Limits {
@@ -168,9 +161,25 @@ pub fn from_options(
         secret: key,
         debug,
         allow_writes,
+        plan_guard,
         limits,
         deadline: None,
     })
+}
+
+/// A true/false option of a server or table, `default` when absent.
+pub fn flag(
+    option: &impl Fn(&str) -> Option<String>,
+    level: &str,
+    name: &str,
+    default: bool,
+) -> Result<bool, String> {
+    match option(name).as_deref().map(str::trim_ascii) {
+        None => Ok(default),
+        Some(v) => parse_bool(v).ok_or_else(|| {
+            cat(&[level, " option ", name, " '", v, "' must be 'true' or 'false'"])
+        }),
+    }
 }
 
 pub fn parse_bool(v: &str) -> Option<bool> {

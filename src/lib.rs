@@ -18,6 +18,7 @@ pub mod config;
 pub mod convert;
 pub mod dedupe;
 pub mod errors;
+pub mod guard;
 pub mod heap;
 pub mod json;
 pub mod model;
@@ -66,6 +67,8 @@ struct State {
     cells: Vec<Option<Cell>>,
     /// The INSERT, UPDATE or DELETE this instance serves.
     modify: Option<write::Statement>,
+    /// A scan began: later `begin_scan`s are a join's rescans (see `guard.rs`).
+    began: bool,
 }
 
 /// One instance serves one query on one thread; this is its state.
@@ -79,6 +82,7 @@ static STATE: Global = Global(RefCell::new(State {
     scan: None,
     cells: Vec::new(),
     modify: None,
+    began: false,
 }));
 
 impl Global {
@@ -252,10 +256,13 @@ fn wit_cell(c: Cell) -> WitCell {
     }
 }
 
-fn begin(ctx: &Context) -> Result<Scan, FdwError> {
+/// `first`: the instance's first scan, where a plan the host may run again is refused.
+fn begin(ctx: &Context, first: bool, plan_guard: bool) -> Result<Scan, FdwError> {
     let opts = ctx.get_options(&OptionsType::Table);
     let name = opts.require("object")?;
     let object = catalog::find(&name).ok_or_else(|| catalog::unknown_object(&name))?;
+    let guard = first && config::flag(&|k| opts.get(k), "table", "plan_guard", plan_guard)?;
+    let mut params = Vec::new();
     // Plain loops rather than iterator chains: each `collect` instantiates its own copy
     // of Vec's extend machinery, and the component's size is per-query latency.
     let mut columns = Vec::new();
@@ -281,9 +288,15 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
         };
         let field = q.field();
         if let Some(p) = q.param() {
-            if !model::param_value_is_real(p.type_oid, &values, is_array) {
+            let resolved = model::param_value_is_real(p.type_oid, &values, is_array);
+            if !resolved {
                 values = vec![QualValue::Unresolved];
             }
+            params.push(guard::Param {
+                column: field.clone(),
+                id: p.id,
+                resolved,
+            });
         }
         quals.push(Qual {
             field,
@@ -291,6 +304,9 @@ fn begin(ctx: &Context) -> Result<Scan, FdwError> {
             values,
             is_list: is_array || q.use_or(),
         });
+    }
+    if guard {
+        guard::check(object.name, &params)?;
     }
     let limit = ctx.get_limit().map(|l| Limit {
         count: l.count(),
@@ -321,7 +337,12 @@ impl Guest for ClerkFdw {
     }
 
     fn begin_scan(ctx: &Context) -> FdwResult {
-        let scan = begin(ctx)?;
+        let (first, plan_guard) = STATE.with_borrow_mut(|s| {
+            let first = !s.began;
+            s.began = true;
+            (first, s.config.as_ref().is_none_or(|c| c.plan_guard))
+        });
+        let scan = begin(ctx, first, plan_guard)?;
         STATE.with_borrow_mut(|s| s.scan = Some(scan));
         Ok(())
     }

@@ -83,10 +83,12 @@ pub enum QualValue {
 }
 
 /// Whether `values`, handed over for a parameter of Postgres type `oid`, are really of that
-/// type. For a subquery's result (an initplan parameter) the Wrappers host evaluates the
-/// parameter before the subquery has run and passes `I64(0)` instead: pushing that down
-/// would ask Clerk for the wrong rows and silently return none. Unknown types count as not
-/// real, so such a qual is left to Postgres.
+/// type. For a subquery's result (an initplan parameter) and a join's value at the start
+/// of the scan, the Wrappers host reads the parameter before it is set: text arrives as
+/// `I64(0)`, other types as their zero (false, 0, 2000-01-01), measured in Wrappers 0.6.2
+/// (`created_at < (select now())` returned no row). Pushing that down would ask Clerk for
+/// the wrong rows, so a zero is never trusted: the qual is left to Postgres, which is right
+/// whatever the real value. Unknown types count as not real too.
 pub fn param_value_is_real(oid: u32, values: &[QualValue], is_array: bool) -> bool {
     // Array types map to their element type.
     let oid = match (is_array, oid) {
@@ -99,13 +101,17 @@ pub fn param_value_is_real(oid: u32, values: &[QualValue], is_array: bool) -> bo
         (true, 1115 | 1185) => 1184,
         (true, _) => 0,
     };
+    // Postgres' epoch, 2000-01-01, in the host's units.
+    const PG_EPOCH_SECS: i64 = 946_684_800;
     let fits = |v: &QualValue| match v {
-        QualValue::Bool(_) => oid == 16,
-        QualValue::Int(_) => matches!(oid, 20 | 21 | 23),
-        QualValue::Float(_) => matches!(oid, 700 | 701 | 1700),
+        QualValue::Bool(b) => oid == 16 && *b,
+        QualValue::Int(i) => matches!(oid, 20 | 21 | 23) && *i != 0,
+        QualValue::Float(f) => matches!(oid, 700 | 701 | 1700) && *f != 0.0,
         QualValue::Text(_) => matches!(oid, 25 | 1043 | 1042 | 19),
-        QualValue::Date(_) => oid == 1082,
-        QualValue::Timestamp(_) => matches!(oid, 1114 | 1184),
+        QualValue::Date(s) => oid == 1082 && *s != PG_EPOCH_SECS,
+        QualValue::Timestamp(us) => {
+            matches!(oid, 1114 | 1184) && *us != PG_EPOCH_SECS * 1_000_000
+        }
         QualValue::Other | QualValue::Unresolved => false,
     };
     !values.is_empty() && values.iter().all(fits)
@@ -243,11 +249,19 @@ mod tests {
         assert!(!param_value_is_real(1184, &[Int(0)], false));
         assert!(!param_value_is_real(16, &[Int(0)], false));
         assert!(!param_value_is_real(1009, &[Int(0)], false));
+        // The same unset parameter of other types: their zero.
+        assert!(!param_value_is_real(1184, &[Timestamp(946_684_800_000_000)], false));
+        assert!(!param_value_is_real(1114, &[Timestamp(946_684_800_000_000)], false));
+        assert!(!param_value_is_real(1082, &[Date(946_684_800)], false));
+        assert!(!param_value_is_real(16, &[Bool(false)], false));
+        assert!(!param_value_is_real(20, &[Int(0)], false));
+        assert!(!param_value_is_real(701, &[Float(0.0)], false));
         // Real values of prepared statements ($1) and of a join's re-scan.
         assert!(param_value_is_real(25, &[text()], false));
         assert!(param_value_is_real(1043, &[text()], false));
         assert!(param_value_is_real(1184, &[Timestamp(5)], false));
         assert!(param_value_is_real(16, &[Bool(true)], false));
+        assert!(param_value_is_real(20, &[Int(7)], false));
         assert!(param_value_is_real(1009, &[text(), text()], true));
         assert!(!param_value_is_real(1009, &[text(), Int(0)], true));
         // Unknown types and empty lists are left to Postgres.

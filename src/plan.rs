@@ -364,7 +364,7 @@ pub fn required_qual_error(object: &Object, quals: &[Qual]) -> String {
         return fill(
             "{obj} needs the value of {col} when the scan starts, but the condition compares \
              it with a subquery's result, which the Wrappers host cannot hand over then. Use \
-             a constant or a parameter ($1), or select the values first: select * from \
+             a constant, or select the values first: select * from \
              clerk.{obj} where {col} in ('…', '…')",
             &[("obj", object.name), ("col", col)],
         );
@@ -382,8 +382,7 @@ pub fn unresolved_notice(object: &str, column: &str) -> String {
     fill(
         "clerk_fdw: the condition on {object}.{column} compares it with a subquery's result, \
          which the Wrappers host cannot hand over when the scan starts; reading {object} \
-         without it and letting Postgres filter. For one request, use a constant or a \
-         parameter ($1) instead",
+         without it and letting Postgres filter. For one request, use a constant instead",
         &[("object", object), ("column", column)],
     )
 }

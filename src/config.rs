@@ -177,7 +177,14 @@ pub fn flag(
     match option(name).as_deref().map(str::trim_ascii) {
         None => Ok(default),
         Some(v) => parse_bool(v).ok_or_else(|| {
-            cat(&[level, " option ", name, " '", v, "' must be 'true' or 'false'"])
+            cat(&[
+                level,
+                " option ",
+                name,
+                " '",
+                v,
+                "' must be 'true' or 'false'",
+            ])
         }),
     }
 }

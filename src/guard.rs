@@ -83,7 +83,10 @@ mod tests {
     fn statement_parameters_are_refused_with_the_fix() {
         // PREPARE's 6th execution, a SQL function: the value is real.
         let e = check("users", &[param(0, false), param(1, true)]).unwrap_err();
-        assert!(e.contains("users.id") && e.contains("prepared statement"), "{e}");
+        assert!(
+            e.contains("users.id") && e.contains("prepared statement"),
+            "{e}"
+        );
         assert!(e.contains("force_custom_plan") && e.contains("plan_guard 'false'"));
         // plpgsql's generic plan: a placeholder numbered from 1.
         let e = check("sessions", &[param(4, false)]).unwrap_err();

@@ -109,9 +109,7 @@ pub fn param_value_is_real(oid: u32, values: &[QualValue], is_array: bool) -> bo
         QualValue::Float(f) => matches!(oid, 700 | 701 | 1700) && *f != 0.0,
         QualValue::Text(_) => matches!(oid, 25 | 1043 | 1042 | 19),
         QualValue::Date(s) => oid == 1082 && *s != PG_EPOCH_SECS,
-        QualValue::Timestamp(us) => {
-            matches!(oid, 1114 | 1184) && *us != PG_EPOCH_SECS * 1_000_000
-        }
+        QualValue::Timestamp(us) => matches!(oid, 1114 | 1184) && *us != PG_EPOCH_SECS * 1_000_000,
         QualValue::Other | QualValue::Unresolved => false,
     };
     !values.is_empty() && values.iter().all(fits)
@@ -250,8 +248,16 @@ mod tests {
         assert!(!param_value_is_real(16, &[Int(0)], false));
         assert!(!param_value_is_real(1009, &[Int(0)], false));
         // The same unset parameter of other types: their zero.
-        assert!(!param_value_is_real(1184, &[Timestamp(946_684_800_000_000)], false));
-        assert!(!param_value_is_real(1114, &[Timestamp(946_684_800_000_000)], false));
+        assert!(!param_value_is_real(
+            1184,
+            &[Timestamp(946_684_800_000_000)],
+            false
+        ));
+        assert!(!param_value_is_real(
+            1114,
+            &[Timestamp(946_684_800_000_000)],
+            false
+        ));
         assert!(!param_value_is_real(1082, &[Date(946_684_800)], false));
         assert!(!param_value_is_real(16, &[Bool(false)], false));
         assert!(!param_value_is_real(20, &[Int(0)], false));

@@ -40,10 +40,7 @@ const MAX_VALUES_BYTES: usize = 6000;
 /// space at either end (which a server may trim), not too long. Anything else is left to
 /// Postgres, or, as an id in a path, matches no object.
 fn plain(v: &str) -> bool {
-    !v.is_empty()
-        && v.len() <= MAX_VALUE_BYTES
-        && v.trim() == v
-        && !v.chars().any(char::is_control)
+    !v.is_empty() && v.len() <= MAX_VALUE_BYTES && v.trim() == v && !v.chars().any(char::is_control)
 }
 
 /// Whether `v` may fill a path's `{}`: `.` and `..` would be read as path steps.
@@ -58,9 +55,7 @@ fn sendable(v: &str, syntax: Syntax, repeated: bool) -> bool {
         Syntax::Search => !v.trim().is_empty() && v.len() <= MAX_VALUE_BYTES,
         // The spec does not say whether a repeated parameter also splits on commas.
         Syntax::Exact => plain(v) && !(repeated && v.contains(',')),
-        Syntax::Signed => {
-            plain(v) && !v.starts_with(['+', '-']) && !(repeated && v.contains(','))
-        }
+        Syntax::Signed => plain(v) && !v.starts_with(['+', '-']) && !(repeated && v.contains(',')),
     }
 }
 
@@ -159,7 +154,10 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
     let mut fetches = endpoint_fetches(&list, list.path.to_string(), params, quals, None, false);
     // Rows Clerk lists only when asked: a second pass, unless the query asked itself.
     if let Some(p) = object.unlisted {
-        if !fetches.iter().any(|f| f.params.iter().any(|(k, _)| k == p.name)) {
+        if !fetches
+            .iter()
+            .any(|f| f.params.iter().any(|(k, _)| k == p.name))
+        {
             for i in 0..fetches.len() {
                 let mut f = fetches[i].clone();
                 f.params.push(pair(p.name, p.value));
@@ -651,7 +649,10 @@ mod tests {
         }
         // Inside a value a sign is plain text.
         let f = plan(users, &[is_in("external_id", &["a+b", "c-d"])], &[]).unwrap();
-        assert_eq!(p(&f[0]), vec![("external_id", "a+b"), ("external_id", "c-d")]);
+        assert_eq!(
+            p(&f[0]),
+            vec![("external_id", "a+b"), ("external_id", "c-d")]
+        );
         // Exact parameters take a leading `+` as it is (phone numbers start with one).
         let f = plan(users, &[eq("phone_number", "+15550100")], &[]).unwrap();
         assert_eq!(p(&f[0]), vec![("phone_number", "+15550100")]);
@@ -727,16 +728,28 @@ mod tests {
         let inv = find("organization_invitations").unwrap();
         let f = plan(inv, &[eq("organization_id", "org_1")], &[]).unwrap();
         assert_eq!(f[0].path, "/organization_invitations");
-        let f = plan(inv, &[eq("organization_id", "org_1"), eq("id", "orginv_1")], &[]).unwrap();
+        let f = plan(
+            inv,
+            &[eq("organization_id", "org_1"), eq("id", "orginv_1")],
+            &[],
+        )
+        .unwrap();
         assert_eq!(f[0].path, "/organizations/org_1/invitations/orginv_1");
         assert_eq!(f[0].paging, Paging::Single);
     }
 
     #[test]
     fn long_in_lists_are_split_by_url_length_too() {
-        let emails: Vec<String> = (0..60).map(|i| format!("{i}{}@x.co", "a".repeat(200))).collect();
+        let emails: Vec<String> = (0..60)
+            .map(|i| format!("{i}{}@x.co", "a".repeat(200)))
+            .collect();
         let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-        let f = plan(find("users").unwrap(), &[is_in("email_address", &refs)], &[]).unwrap();
+        let f = plan(
+            find("users").unwrap(),
+            &[is_in("email_address", &refs)],
+            &[],
+        )
+        .unwrap();
         assert!(f.len() > 1);
         let mut sent = Vec::new();
         for x in &f {

@@ -220,25 +220,30 @@ fn a_subquerys_value_is_not_pushed_down_so_no_row_is_lost() {
 }
 
 #[test]
-fn a_prepared_statement_parameter_is_pushed_down() {
+fn a_statement_parameter_is_pushed_down_where_the_guard_lets_it_run() {
+    // `$1` reaches a scan only through a plan Postgres may run again (tests/plans.rs);
+    // with the table option plan_guard 'false' (a SQL function called once per query) its
+    // real value is pushed down like a constant.
     let mock = mock(30);
     let want = ids(&mock.dataset().users)[3].clone();
-    let rows = scan(
-        &mock,
-        "users",
-        text_cols(&["id"]),
-        vec![QualSpec::eq("id", s(&want)).with_param(1)],
-    )
-    .unwrap();
+    let run = |qual: QualSpec| {
+        host()
+            .new_query(QuerySpec {
+                table_options: vec![
+                    ("object".into(), "users".into()),
+                    ("plan_guard".into(), "false".into()),
+                ],
+                quals: vec![qual],
+                ..spec(&mock, "users", &["id"])
+            })
+            .unwrap()
+            .scan_all()
+            .unwrap()
+    };
+    let rows = run(QualSpec::eq("id", s(&want)).with_param(1));
     assert_eq!(first_texts(&rows), vec![want.clone()]);
     assert_eq!(mock.requests()[0].path, format!("/v1/users/{want}"));
-    let rows = scan(
-        &mock,
-        "users",
-        text_cols(&["id"]),
-        vec![QualSpec::is_in("id", vec![s(&want)]).with_param(1)],
-    )
-    .unwrap();
+    let rows = run(QualSpec::is_in("id", vec![s(&want)]).with_param(1));
     assert_eq!(first_texts(&rows), vec![want]);
 }
 
@@ -274,7 +279,7 @@ fn a_joins_inner_scan_starts_with_placeholders_and_runs_with_real_values() {
         &mock,
         "user_billing_subscriptions",
         text_cols(&["user_id"]),
-        vec![QualSpec::eq("user_id", s(&users[0])).from_subquery(1)],
+        vec![QualSpec::eq("user_id", s(&users[0])).from_subquery(0)],
     );
     let e = q.scan_all().unwrap_err();
     assert!(e.contains("subquery") && e.contains("user_id"), "{e}");

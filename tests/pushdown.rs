@@ -349,7 +349,9 @@ fn memberships_and_org_invitations_route_by_parent() {
     assert_eq!(reqs[0].path, "/v1/organization_invitations");
     let of_org = rows.iter().filter(|r| text(&r[1]).as_deref() == Some(org));
     assert_eq!(of_org.count(), want);
-    let one = by_org(&ds.organization_invitations, org)[0]["id"].as_str().unwrap();
+    let one = by_org(&ds.organization_invitations, org)[0]["id"]
+        .as_str()
+        .unwrap();
     let (rows, reqs) = run(
         &mock,
         "organization_invitations",
@@ -360,7 +362,10 @@ fn memberships_and_org_invitations_route_by_parent() {
         ],
     );
     assert_eq!(first_texts(&rows), vec![one.to_string()]);
-    assert_eq!(reqs[0].path, format!("/v1/organizations/{org}/invitations/{one}"));
+    assert_eq!(
+        reqs[0].path,
+        format!("/v1/organizations/{org}/invitations/{one}")
+    );
 }
 
 fn by_org<'a>(list: &'a [Value], org: &str) -> Vec<&'a Value> {
@@ -486,7 +491,11 @@ fn waitlist_and_organization_domain_filters_push_down() {
     )
     .unwrap();
     assert_eq!(rows.len(), 1, "one domain per organization");
-    assert_eq!(rows[0][1], Some(Cell::Bool(false)), "the third one is unverified");
+    assert_eq!(
+        rows[0][1],
+        Some(Cell::Bool(false)),
+        "the third one is unverified"
+    );
     let r = &mock.requests()[0];
     assert_eq!(r.param("organization_id"), d["organization_id"].as_str());
     assert_eq!(r.param("verified"), None);

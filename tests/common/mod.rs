@@ -80,11 +80,12 @@ pub fn scan(
 /// value a re-scan (`end_scan` + `begin_scan` while the executor runs), and `end_scan` at
 /// executor end. Checks that every row has its value in column 0; returns the row count.
 pub fn join_inner(q: &mut Query, field: &str, values: &[String]) -> usize {
-    q.set_quals(vec![QualSpec::eq(field, s(&values[0])).from_subquery(1)]);
+    // A single join's parameter is number 0 (measured).
+    q.set_quals(vec![QualSpec::eq(field, s(&values[0])).from_subquery(0)]);
     q.begin_scan().unwrap();
     let mut found = 0;
     for v in values {
-        q.rescan_with_quals(vec![QualSpec::eq(field, s(v)).with_param(1)])
+        q.rescan_with_quals(vec![QualSpec::eq(field, s(v)).with_param(0)])
             .unwrap();
         while let Some(r) = q.iter_scan().unwrap() {
             assert_eq!(text(&r[0]).as_deref(), Some(v.as_str()));

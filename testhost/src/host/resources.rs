@@ -169,7 +169,7 @@ impl types::HostQual for HostState {
         let index = get_index(self, &self_, |q: &QualRes| q.index)?;
         let q = self.qual(index)?;
         Ok(match q.value {
-            _ if q.placeholder => types::Value::Cell(Cell::I64(0)),
+            _ if q.placeholder => types::Value::Cell(placeholder(&q)),
             QualValue::Cell(c) => types::Value::Cell(c),
             QualValue::Array(a) => types::Value::Array(a),
         })
@@ -426,5 +426,31 @@ pub(crate) fn get_index<T: 'static>(
     match state.table.get(res) {
         Ok(v) => Ok(f(v)),
         Err(e) => Err(state.table_err(e)),
+    }
+}
+
+/// What the real host hands over for a parameter not set when the scan begins (measured,
+/// Wrappers 0.6.2). A plpgsql variable: the `I64(0)` the host puts in every parameter's
+/// qual. A value from another plan node: the zero datum read as the parameter's type, so
+/// text is again `I64(0)` (a null pointer is no string) but a boolean is `false` and a
+/// timestamp Postgres' epoch, 2000-01-01.
+fn placeholder(q: &QualSpec) -> Cell {
+    const PG_EPOCH_SECS: i64 = 946_684_800;
+    let QualValue::Cell(c) = &q.value else {
+        return Cell::I64(0);
+    };
+    if q.param_kind == ParamKind::PlpgsqlVariable {
+        return Cell::I64(0);
+    }
+    match c {
+        Cell::Bool(_) => Cell::Bool(false),
+        Cell::I16(_) => Cell::I16(0),
+        Cell::I32(_) => Cell::I32(0),
+        Cell::I64(_) => Cell::I64(0),
+        Cell::F64(_) => Cell::F64(0.0),
+        Cell::Date(_) => Cell::Date(PG_EPOCH_SECS),
+        Cell::Timestamp(_) => Cell::Timestamp(PG_EPOCH_SECS * 1_000_000),
+        Cell::Timestamptz(_) => Cell::Timestamptz(PG_EPOCH_SECS * 1_000_000),
+        _ => Cell::I64(0),
     }
 }

@@ -37,9 +37,20 @@ pub struct QualSpec {
     pub value: QualValue,
     /// Parameter id (`$n` / correlated param); `None` for constants.
     pub param: Option<u32>,
-    /// The value is a subquery's result (an initplan param): the real host evaluates it
-    /// before the subquery has run and hands the guest `I64(0)` (measured in Wrappers 0.6.2).
+    /// The value is not set when the scan begins (a subquery's result, a join's value, a
+    /// plpgsql variable): the guest sees the host's placeholder (measured in Wrappers 0.6.2).
     pub placeholder: bool,
+    pub param_kind: ParamKind,
+}
+
+/// Where a parameter's value comes from, as far as the placeholder differs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ParamKind {
+    /// `$n` of a statement, or a value from another plan node.
+    #[default]
+    Plain,
+    /// A plpgsql variable in the statement's generic plan, fetched lazily.
+    PlpgsqlVariable,
 }
 
 #[derive(Clone, Debug)]
@@ -63,6 +74,7 @@ impl QualSpec {
             value: QualValue::Array(values),
             param: None,
             placeholder: false,
+            param_kind: ParamKind::Plain,
         }
     }
 
@@ -74,6 +86,7 @@ impl QualSpec {
             value: QualValue::Cell(value),
             param: None,
             placeholder: false,
+            param_kind: ParamKind::Plain,
         }
     }
 
@@ -93,8 +106,9 @@ impl QualSpec {
         self
     }
 
-    /// Mark this qual's value as a subquery's result, `col = (select …)`: the guest sees
-    /// the host's placeholder, not the value.
+    /// Mark this qual's value as a subquery's result, `col = (select …)`, or a join's value
+    /// at the start of the scan: the guest sees the host's placeholder, not the value.
+    /// Postgres numbers these from 0 within a query.
     pub fn from_subquery(mut self, id: u32) -> Self {
         self.param = Some(id);
         self.placeholder = true;
@@ -105,7 +119,8 @@ impl QualSpec {
     /// plpgsql hands its values over lazily, so the host finds none when the scan begins
     /// and the guest sees the same placeholder as for a subquery (measured, Wrappers 0.6.2).
     /// `id` is the variable's datum number plus one.
-    pub fn plpgsql_variable(self, id: u32) -> Self {
+    pub fn plpgsql_variable(mut self, id: u32) -> Self {
+        self.param_kind = ParamKind::PlpgsqlVariable;
         self.from_subquery(id)
     }
 

@@ -583,13 +583,16 @@ pub(crate) fn handle(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
                     let v = &d.invitations[i];
                     let status = get_str(v, "status").unwrap_or("");
                     // "Returns all non-revoked invitations" unless a status is asked for.
-                    (if statuses.is_empty() { status != "revoked" } else { statuses.contains(&status) })
-                        && query.is_none_or(|qs| {
-                            get_str(v, "id") == Some(qs)
-                                || get_str(v, "email_address").is_some_and(|e| {
-                                    contains_ci(e, query_lower.as_deref().unwrap_or(""))
-                                })
-                        })
+                    (if statuses.is_empty() {
+                        status != "revoked"
+                    } else {
+                        statuses.contains(&status)
+                    }) && query.is_none_or(|qs| {
+                        get_str(v, "id") == Some(qs)
+                            || get_str(v, "email_address").is_some_and(|e| {
+                                contains_ci(e, query_lower.as_deref().unwrap_or(""))
+                            })
+                    })
                 })
                 .collect();
             apply_order(

@@ -643,7 +643,7 @@ mod tests {
             is_in("external_id", &["+vip-9", "ext-0"]),
             is_in("id", &["user_1", "-user_2"]),
         ] {
-            let f = plan(users, &[q.clone()], &[]).unwrap();
+            let f = plan(users, core::slice::from_ref(&q), &[]).unwrap();
             assert_eq!(f.len(), 1, "{q:?}");
             assert!(f[0].params.is_empty(), "{q:?} → {:?}", f[0].params);
         }

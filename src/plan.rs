@@ -202,13 +202,14 @@ fn route_fetches(
             }
             None => replace(path, "{}", &encode(v)),
         };
+        // A parent in the path that Clerk does not know (404) has no rows, as in SQL.
         fetches.append(&mut endpoint_fetches(
             &route.endpoint,
             path,
             params,
             quals,
             Some((route.column, v.clone())),
-            single,
+            single || param.is_none(),
         ));
     }
     fetches
@@ -598,8 +599,13 @@ mod tests {
         let f = plan(a, &[eq("statement_id", "stmt_1")], &[]).unwrap();
         assert_eq!(f[0].path, "/billing/statements/stmt_1/payment_attempts");
         assert!(
+            f[0].missing_is_empty,
+            "404: no such statement, so no payment attempts"
+        );
+        let f = plan(find("users").unwrap(), &[], &[]).unwrap();
+        assert!(
             !f[0].missing_is_empty,
-            "404 from a list endpoint is an error"
+            "404 from the instance list is an error"
         );
         let e = plan(
             a,

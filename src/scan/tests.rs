@@ -336,7 +336,7 @@ fn rows_shifted_by_a_concurrent_insert_are_not_duplicated() {
 }
 
 #[test]
-fn by_id_404_is_zero_rows_but_list_404_is_an_error() {
+fn by_id_or_parent_404_is_zero_rows_but_list_404_is_an_error() {
     let q = |f: &str, v: &str| Qual {
         field: f.into(),
         op: "=".into(),
@@ -349,13 +349,17 @@ fn by_id_404_is_zero_rows_but_list_404_is_an_error() {
     assert!(drain(&mut scan, &mut host).unwrap().is_empty());
     assert_eq!(host.urls, vec!["http://clerk.test/v1/users/user_nope"]);
 
+    // A parent Clerk does not know has no children.
     let attempts = find("billing_payment_attempts").unwrap();
     let mut scan = Scan::new(attempts, &id_col(), &[q("statement_id", "st")], None).unwrap();
+    assert!(drain(&mut scan, &mut fake(|_| status(404, &[])))
+        .unwrap()
+        .is_empty());
+
+    // The instance-wide list has no parent: a 404 means a wrong api_url.
+    let mut scan = Scan::new(users, &id_col(), &[], None).unwrap();
     let err = drain(&mut scan, &mut fake(|_| status(404, &[]))).unwrap_err();
-    assert!(
-        err.contains("404") && err.contains("billing_payment_attempts"),
-        "{err}"
-    );
+    assert!(err.contains("404") && err.contains("users"), "{err}");
 
     // Organizations resolve slugs: a row whose id differs from the qual is dropped.
     let orgs = find("organizations").unwrap();

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Size budget of the release component (also enforced by tests/size.rs, which says why).
-const SIZE_BUDGET_BYTES: u64 = 120_000;
+const SIZE_BUDGET_BYTES: u64 = 140_000;
 /// How many times the component is compiled (the real host compiles it for every query).
 const COMPILE_RUNS: usize = 5;
 /// How many times a query is instantiated and initialised.

@@ -32,9 +32,13 @@ pub fn cat(parts: &[&str]) -> String {
     out
 }
 
-/// `template` with each `{name}` replaced by its value in `args` (unknown names are kept).
-/// One call with a static template is much less code than a concatenation per message.
+/// `template` with each `{name}` replaced by its value in `args`. One call with a static
+/// template is much less code than a concatenation per message. A `{name}` with no value is
+/// a mistake in the message: native builds (the tests) panic on it; the component keeps it
+/// as text rather than carry the check.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    #[cfg(debug_assertions)]
+    check_placeholders(template, args);
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
     while let Some(open) = find(rest, "{") {
@@ -55,6 +59,21 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Every `{identifier}` of `template` has a value in `args` (debug builds only).
+#[cfg(debug_assertions)]
+fn check_placeholders(template: &str, args: &[(&str, &str)]) {
+    for (i, _) in template.match_indices('{') {
+        let rest = &template[i + 1..];
+        let Some(end) = rest.find('}') else { continue };
+        let name = &rest[..end];
+        let ident = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        assert!(
+            !ident || args.iter().any(|(k, _)| *k == name),
+            "fill: no value for {{{name}}} in {template:?}"
+        );
+    }
 }
 
 /// Where `needle` (not empty) first occurs in `hay`.
@@ -152,15 +171,21 @@ mod tests {
     }
 
     #[test]
-    fn fill_replaces_known_names_only() {
+    fn fill_replaces_names() {
         let args = [("object", "users"), ("n", "3")];
         assert_eq!(
-            fill("{object} x{n}{n} {other} {} {", &args),
-            "users x33 {other} {} {"
+            fill("{object} x{n}{n} {} {Other} {", &args),
+            "users x33 {} {Other} {"
         );
         assert_eq!(fill("no braces", &args), "no braces");
         assert_eq!(fill("é{object}é", &args), "éusersé");
         assert_eq!(fill("{object", &args), "{object");
+    }
+
+    #[test]
+    #[should_panic(expected = "fill: no value for {other}")]
+    fn a_name_without_a_value_is_caught_in_tests() {
+        fill("{object} {other}", &[("object", "users")]);
     }
 
     #[test]

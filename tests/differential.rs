@@ -265,7 +265,10 @@ fn hostile_values_return_the_same_rows_pushed_or_not() {
             }
         }
     }
-    println!("{} pushable text columns checked: {checked:?}", checked.len());
+    println!(
+        "{} pushable text columns checked: {checked:?}",
+        checked.len()
+    );
     assert!(checked.len() >= 40, "{checked:?}");
 }
 

@@ -17,11 +17,49 @@ pub fn host() -> &'static Host {
         let path = Host::default_wasm_path();
         assert!(
             path.exists(),
-            "{} is missing: build it first with `cargo component build --release --target wasm32-unknown-unknown`",
+            "{} is missing: build it first with `bash scripts/build.sh`",
             path.display()
         );
+        // The tests drive the built component, not the sources: refuse one older than them,
+        // unless CLERK_FDW_WASM names a component on purpose.
+        if std::env::var_os("CLERK_FDW_WASM").is_none_or(|v| v.is_empty()) {
+            let built = modified(&path);
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let sources = ["src", "wit", "Cargo.toml"].map(|p| root.join(p));
+            if let Some((newest, when)) = sources
+                .iter()
+                .filter_map(|p| newest_file(p))
+                .max_by_key(|x| x.1)
+            {
+                assert!(
+                    when <= built,
+                    "{} is older than {}: the tests would check a stale component. Rebuild it \
+                     with `bash scripts/build.sh` (or run `bash scripts/test.sh`, which does)",
+                    path.display(),
+                    newest.display()
+                );
+            }
+        }
         Host::load(&path).expect("component loads")
     })
+}
+
+fn modified(path: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
+}
+
+/// The most recently modified file under `path` (or `path` itself), with its time.
+fn newest_file(path: &std::path::Path) -> Option<(std::path::PathBuf, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_dir() {
+        return Some((path.to_path_buf(), modified(path)));
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .filter_map(|e| newest_file(&e.ok()?.path()))
+        .max_by_key(|x| x.1)
 }
 
 pub fn mock(users: usize) -> MockClerk {

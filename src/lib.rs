@@ -23,6 +23,7 @@ pub mod heap;
 pub mod json;
 pub mod model;
 pub mod page;
+pub mod path;
 pub mod plan;
 mod prelude;
 pub mod project;

@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route, Syntax};
 use crate::model::{Qual, QualValue};
-use crate::text::{cat, fill, int, replace};
+use crate::text::{fill, int};
 use crate::url::encode;
 
 /// One logical request sequence (a list endpoint to page through, or one object).
@@ -43,9 +43,9 @@ fn plain(v: &str) -> bool {
     !v.is_empty() && v.len() <= MAX_VALUE_BYTES && v.trim() == v && !v.chars().any(char::is_control)
 }
 
-/// Whether `v` may fill a path's `{}`: `.` and `..` would be read as path steps.
+/// Whether `v` may fill a path's `{}` (see `path.rs`) and be read as itself.
 fn path_value(v: &str) -> bool {
-    plain(v) && v != "." && v != ".."
+    plain(v) && crate::path::segment(v)
 }
 
 /// Whether a filter may send `v` and still get every row equal to it (or more).
@@ -87,12 +87,10 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         if let (Some(by_id), Some([id])) = (route.by_id, id.as_deref()) {
             let mut fetches = Vec::new();
             for v in values {
-                // The first `{}` takes the parent, the second the id. `get`, not slicing:
-                // no panic path (and its formatting code) in the component.
-                let at = crate::text::find(by_id, "{}").unwrap_or(0);
-                let head = by_id.get(..at).unwrap_or_default();
-                let tail = by_id.get(at + 2..).unwrap_or_default();
-                let path = cat(&[head, &encode(&v), &replace(tail, "{}", &encode(id))]);
+                // The first `{}` takes the parent, the second the id.
+                let Some(path) = crate::path::fill(by_id, &[&v, id]) else {
+                    continue;
+                };
                 fetches.push(Fetch {
                     path,
                     params: column_params.clone(),
@@ -133,8 +131,11 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         if values.len() == 1 || (!list_takes_values && values.len() <= MAX_BY_ID_LOOKUPS) {
             let mut fetches = Vec::new();
             for v in values {
+                let Some(path) = crate::path::fill(path, &[&v]) else {
+                    continue;
+                };
                 fetches.push(Fetch {
-                    path: replace(path, "{}", &encode(&v)),
+                    path,
                     params: column_params.clone(),
                     paging: Paging::Single,
                     route_value: None,
@@ -200,7 +201,10 @@ fn route_fetches(
                 params.push(pair(name, v));
                 path.to_string()
             }
-            None => replace(path, "{}", &encode(v)),
+            None => match crate::path::fill(path, &[v]) {
+                Some(p) => p,
+                None => continue,
+            },
         };
         // A parent in the path that Clerk does not know (404) has no rows, as in SQL.
         fetches.append(&mut endpoint_fetches(

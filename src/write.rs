@@ -218,7 +218,8 @@ pub fn insert(object: &Object, w: &Writes, row: &Cells) -> Result<Request, Strin
             let Cell::String(id) = cell else {
                 return Err(bad_value(object, name, "must be text"));
             };
-            path = fill_one(&path, id);
+            path = crate::path::fill_first(&path, id)
+                .ok_or_else(|| bad_value(object, name, "must be an id (not empty, . or ..)"))?;
         } else {
             body.add(object, s, cell)?;
         }
@@ -440,24 +441,22 @@ fn address(object: &Object, w: &Writes, rowid: &Cell) -> Result<String, String> 
     let Cell::String(id) = rowid else {
         return Err(bad_value(object, object.rowid_column(), "must be text"));
     };
-    let mut path = String::from(w.row);
+    // The rowid's parts, joined by `/` (ids never contain one), one per hole.
+    let mut parts = Vec::new();
     let mut rest = id.as_str();
     loop {
-        let (part, more) = match find(rest, "/") {
-            Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at + 1..)),
-            None => (rest, None),
-        };
-        if part.is_empty() || find(&path, "{}").is_none() {
-            path.clear();
-            break;
-        }
-        path = fill_one(&path, part);
-        match more {
-            Some(m) => rest = m,
-            None => break,
+        match find(rest, "/") {
+            Some(at) => {
+                parts.push(rest.get(..at).unwrap_or(""));
+                rest = rest.get(at + 1..).unwrap_or("");
+            }
+            None => {
+                parts.push(rest);
+                break;
+            }
         }
     }
-    if path.is_empty() || find(&path, "{}").is_some() {
+    let Some(path) = crate::path::fill(w.row, &parts) else {
         return Err(fill(
             "cannot find {object} '{id}' in Clerk: its {column} should be {n} id(s) joined \
              by '/', as clerk_fdw reads it",
@@ -465,34 +464,11 @@ fn address(object: &Object, w: &Writes, rowid: &Cell) -> Result<String, String> 
                 ("object", object.name),
                 ("id", id),
                 ("column", object.rowid_column()),
-                ("n", &int(holes(w.row))),
+                ("n", &int(crate::path::holes(w.row) as i64)),
             ],
         ));
-    }
+    };
     Ok(path)
-}
-
-/// How many `{}` a path has.
-fn holes(path: &str) -> i64 {
-    let mut n = 0;
-    let mut rest = path;
-    while let Some(at) = find(rest, "{}") {
-        n += 1;
-        rest = rest.get(at + 2..).unwrap_or("");
-    }
-    n
-}
-
-/// `path` with its first `{}` replaced by `value`, percent-encoded.
-fn fill_one(path: &str, value: &str) -> String {
-    match find(path, "{}") {
-        Some(at) => cat(&[
-            path.get(..at).unwrap_or(""),
-            &crate::url::encode(value),
-            path.get(at + 2..).unwrap_or(""),
-        ]),
-        None => path.into(),
-    }
 }
 
 /// A JSON object built field by field.

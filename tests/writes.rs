@@ -1270,3 +1270,28 @@ fn organization_domains_are_addressed_by_organization_and_domain() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn a_parent_id_that_is_a_path_step_is_refused_before_anything_is_sent() {
+    // `/organizations/../domains` is `/domains` once a URL parser reads it: creating an
+    // organization domain must never create an instance domain.
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let t = table(&mock, "organization_domains");
+    for parent in ["..", ".", ""] {
+        let o = host().insert(
+            &on,
+            &t,
+            &[vec![
+                ("organization_id", s(parent)),
+                ("name", s("evil.test")),
+            ]],
+        );
+        let e = err(&o);
+        assert!(
+            e.contains("organization_id") && e.contains("must be an id"),
+            "{e}"
+        );
+    }
+    assert!(writes(&mock).is_empty(), "{:?}", calls(&mock));
+}

@@ -72,6 +72,9 @@ pub struct Endpoint {
 pub struct Route {
     pub column: &'static str,
     pub endpoint: Endpoint,
+    /// The query parameter that carries the route's value (`/sessions?user_id=…`); None:
+    /// the value fills the path's `{}`.
+    pub param: Option<&'static str>,
     /// False when Clerk's list leaves some of the parent's rows out (the spec says
     /// `/organizations/{id}/invitations` omits those an organization domain created): then
     /// the route serves only `by_id`, and a list query reads the instance-wide list.
@@ -895,6 +898,7 @@ pub static OBJECTS: &[Object] = &[
                 },
                 by_id: Some("/organizations/{}/invitations/{}"),
                 complete: false,
+                param: None,
             },
             // The invitations sent to a user's addresses.
             Route {
@@ -906,6 +910,7 @@ pub static OBJECTS: &[Object] = &[
                 },
                 by_id: None,
                 complete: true,
+                param: None,
             },
         ],
         columns: &[
@@ -962,6 +967,7 @@ pub static OBJECTS: &[Object] = &[
                 },
                 by_id: None,
                 complete: true,
+                param: None,
             },
             Route {
                 column: "user_id",
@@ -972,6 +978,7 @@ pub static OBJECTS: &[Object] = &[
                 },
                 by_id: None,
                 complete: true,
+                param: None,
             },
         ],
         columns: &[
@@ -1196,12 +1203,13 @@ pub static OBJECTS: &[Object] = &[
         routes: &[Route {
             column: "subject",
             endpoint: Endpoint {
-                path: "/api_keys?subject={}",
+                path: "/api_keys",
                 paging: OFFSET,
                 filters: &[one("type", "type")],
             },
             by_id: None,
             complete: true,
+            param: Some("subject"),
         }],
         // Clerk lists only valid keys unless asked: revoked and expired ones are rows too.
         list_params: &[Param {
@@ -1372,12 +1380,13 @@ pub static OBJECTS: &[Object] = &[
         routes: &[Route {
             column: "user_id",
             endpoint: Endpoint {
-                path: "/sessions?user_id={}",
+                path: "/sessions",
                 paging: PAGINATED,
                 filters: &[one_of("status", "status", SESSION_STATUS)],
             },
             by_id: None,
             complete: true,
+            param: Some("user_id"),
         }],
         columns: &[
             c("id", Text),
@@ -1677,6 +1686,7 @@ pub static OBJECTS: &[Object] = &[
             },
             by_id: None,
             complete: true,
+            param: None,
         }],
         columns: &[
             d!("statement_id", Text, Src::Any(&[Field, Src::RouteValue])),
@@ -1716,6 +1726,7 @@ pub static OBJECTS: &[Object] = &[
             },
             by_id: None,
             complete: true,
+            param: None,
         }],
         columns: &USER_SUBSCRIPTION_COLUMNS,
         ..Object::EMPTY
@@ -1734,6 +1745,7 @@ pub static OBJECTS: &[Object] = &[
             },
             by_id: None,
             complete: true,
+            param: None,
         }],
         columns: &ORG_SUBSCRIPTION_COLUMNS,
         ..Object::EMPTY
@@ -1822,7 +1834,9 @@ mod tests {
                     o.name,
                     r.column
                 );
-                assert!(r.endpoint.path.contains("{}"));
+                // The value goes in the path's one `{}`, or in the query parameter.
+                let holes = crate::path::holes(r.endpoint.path);
+                assert_eq!(holes, usize::from(r.param.is_none()), "{}", o.name);
             }
             for l in o.lookups {
                 assert!(

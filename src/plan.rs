@@ -184,15 +184,7 @@ fn route_fetches(
     column_params: &[(String, String)],
 ) -> Vec<Fetch> {
     let single = route.endpoint.paging == Paging::Single;
-    // `/sessions?user_id={}`: the value is a query parameter rather than part of the path.
-    let template = route.endpoint.path;
-    let (path, param) = match crate::text::find(template, "?") {
-        Some(i) => (
-            template.get(..i).unwrap_or(template),
-            template.get(i + 1..).and_then(|q| q.strip_suffix("={}")),
-        ),
-        None => (template, None),
-    };
+    let (path, param) = (route.endpoint.path, route.param);
     let mut fetches = Vec::new();
     for v in values {
         let mut params = column_params.to_vec();

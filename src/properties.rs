@@ -190,6 +190,7 @@ proptest! {
         let obj = find(name).unwrap();
         let mut templates: Vec<&str> = obj.lookups.iter().map(|l| l.path).collect();
         templates.extend(obj.routes.iter().map(|r| r.endpoint.path));
+        // The route value in a query parameter leaves the path as it is.
         templates.extend(obj.list.iter().map(|e| e.path));
         for f in plan(obj, &[q], &["id"]).unwrap() {
             // The path is a catalog path, with at most the encoded value in place of `{}`.

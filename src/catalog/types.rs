@@ -1,0 +1,301 @@
+//! The catalog's shapes: objects, endpoints, filters, columns and writes.
+
+use crate::model::PgType;
+
+/// How an endpoint pages, and so how its response is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// `limit`/`offset`. With `paginated`, send `paginated=true` (bare array → envelope with
+    /// `total_count`); without it the endpoint answers an envelope anyway.
+    Offset { paginated: bool },
+    /// `GET /users`: bare array, no total; `starting_after=<last id>` cursor paging.
+    Cursor,
+    /// No paging parameters at all (`/blocklist_identifiers`, `/domains`): one request.
+    Unpaged,
+    /// A single object, not a list.
+    Single,
+}
+
+/// How a qual on a column becomes a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    /// `col = x` / `col IN (…)` → repeated `param=x` (at most `max` per request).
+    Values { max: usize },
+    /// `col = x` only. `allowed` restricts values the endpoint accepts (others → not pushed).
+    One {
+        allowed: Option<&'static [&'static str]>,
+    },
+    /// `col = true/false`.
+    Bool,
+    /// `col > / >= t` → `param=<ms>` (sent one millisecond early: a superset either way).
+    After,
+    /// `col < / <= t` → `param=<ms>` (sent one millisecond late).
+    Before,
+}
+
+/// How Clerk reads a filter's value, as its description in the spec says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Matched as given.
+    Exact,
+    /// A leading `+` or `-` includes or excludes the value (`user_id=-user_1`): a value that
+    /// starts with one is never sent, Postgres filters instead.
+    Signed,
+    /// A partial, case-insensitive match (`query`, `name_query`): a superset of the equal
+    /// rows, which Postgres narrows.
+    Search,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Filter {
+    pub column: &'static str,
+    pub param: &'static str,
+    pub kind: FilterKind,
+    pub syntax: Syntax,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    /// Path under the API base; `{}` is replaced by a percent-encoded qual value.
+    pub path: &'static str,
+    pub paging: Paging,
+    pub filters: &'static [Filter],
+}
+
+/// An endpoint chosen when the query pins `column` (`=` or `IN`): one request per value.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub column: &'static str,
+    pub endpoint: Endpoint,
+    /// The query parameter that carries the route's value (`/sessions?user_id=…`); None:
+    /// the value fills the path's `{}`.
+    pub param: Option<&'static str>,
+    /// False when Clerk's list leaves some of the parent's rows out (the spec says
+    /// `/organizations/{id}/invitations` omits those an organization domain created): then
+    /// the route serves only `by_id`, and a list query reads the instance-wide list.
+    pub complete: bool,
+    /// `GET` of one object under the route's parent, used when `id = x` is pinned too:
+    /// the first `{}` is the route's value, the second the id.
+    pub by_id: Option<&'static str>,
+}
+
+/// A value picked from a list of objects (behind a reference: it keeps `Src` small).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pick {
+    pub id_field: &'static str,
+    pub list: &'static str,
+    pub value: &'static str,
+}
+
+/// Where a column's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Src {
+    /// The top-level field with the column's own name.
+    Field,
+    /// A nested field.
+    Path(&'static [&'static str]),
+    /// The element of `list` whose `id` equals the object's `id_field`, its `value` field.
+    Primary(&'static Pick),
+    /// The element of `list` whose `value` matched the WHERE clause on this column
+    /// (case-insensitively), else the primary one: keeps `WHERE email_address = x` true for a
+    /// user whose secondary address is x.
+    Matched(&'static Pick),
+    /// The value of the route's qual (objects that do not carry their parent's id).
+    RouteValue,
+    /// The first of these that is not NULL.
+    Any(&'static [Src]),
+    /// The whole object.
+    Attrs,
+    /// A field of the parent object (a child table's row is an element of its parent's
+    /// array: `user_id` of an email address is the user's `id`).
+    Parent(&'static str),
+    /// Whether this element is the one the parent's field names (`is_primary`).
+    IsParentField(&'static str),
+    /// Whether a nested field has a given value (`verified`: the verification's status is
+    /// "verified"); false when it is missing.
+    PathIs(&'static PathIs),
+    /// These values joined with `/`, NULL if one is missing: the `rowid` of an object whose
+    /// address in Clerk's API takes two ids (a membership: organization and user).
+    Joined(&'static [Src]),
+}
+
+/// A nested field compared with a constant (behind a reference: it keeps `Src` small).
+#[derive(Debug, PartialEq, Eq)]
+pub struct PathIs {
+    pub path: &'static [&'static str],
+    pub value: &'static str,
+}
+
+/// A declared column's type (for IMPORT FOREIGN SCHEMA) and where its value comes from.
+#[derive(Debug)]
+pub struct ColumnDef {
+    pub ty: PgType,
+    pub src: Src,
+}
+
+/// One column an object declares. The definition is a shared reference (all plain text
+/// columns point at one `ColumnDef`), so an entry is 12 bytes, not 40 with an inline `Src`:
+/// the ~250 entries are part of the component, whose size is per-query latency.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub def: &'static ColumnDef,
+}
+
+/// `column = x` answered by one `GET path` with x in place of `{}`; the answer's `field`
+/// must still be x (a slug lookup also finds by id).
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup {
+    pub column: &'static str,
+    pub field: &'static str,
+    pub path: &'static str,
+}
+
+/// A query parameter sent as is.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    pub value: &'static str,
+}
+
+/// A parameter sent only when the query uses `column` (Clerk computes it on request).
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnParam {
+    pub column: &'static str,
+    pub param: Param,
+}
+
+#[derive(Debug)]
+pub struct Object {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// The instance-wide list; None when a route is required.
+    pub list: Option<Endpoint>,
+    /// Single-object GETs (404 → no row); the answer must still have `column = x`.
+    pub lookups: &'static [Lookup],
+    /// Tried in order before the list; the first whose column is pinned wins.
+    pub routes: &'static [Route],
+    /// Extra parameters sent when a column is referenced.
+    pub column_params: &'static [ColumnParam],
+    /// Parameters always sent to the object's lists, its routes' included: they turn off
+    /// Clerk's hidden defaults (`include_invalid`, `include_free`) so that every row comes back.
+    pub list_params: &'static [Param],
+    /// Rows the instance-wide list leaves out unless this parameter asks for them
+    /// (`/invitations` hides revoked ones): read by a second pass when the query does not
+    /// pin the parameter itself.
+    pub unlisted: Option<Param>,
+    /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
+    pub columns: &'static [Column],
+    /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
+    /// itself has no total (users pages with a cursor). Offset-paged lists carry their
+    /// total in every page, so they need none.
+    pub count_path: Option<&'static str>,
+    /// A child table: one row per element of this array field of each listed object.
+    pub elements: Option<&'static str>,
+    /// Largest page the endpoint serves, when below Clerk's usual 500.
+    pub page_size: Option<u64>,
+    /// INSERT, UPDATE and DELETE; None: the object is read-only.
+    pub writes: Option<&'static Writes>,
+}
+
+/// How a column's value reaches Clerk in a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// The body field of the column's name, as the cell's type gives it.
+    Field,
+    /// A body field of another name (`inviter_id` → `inviter_user_id`).
+    FieldAs(&'static str),
+    /// A one-element array (`email_address` → `"email_address": ["a@b.co"]`).
+    List,
+    /// A JSON object. On UPDATE it replaces the stored one (`PUT {row}/metadata`), and NULL
+    /// empties it.
+    Metadata,
+    /// UPDATE of a boolean: `POST {row}{on}` for true, `POST {row}{off}` for false.
+    Switch(&'static [&'static str; 2]),
+    /// UPDATE of a status to one of these values: `[value, suffix]` → `POST {row}{suffix}`
+    /// (`'revoked'` → `/revoke`). Other values are refused.
+    Status(&'static [[&'static str; 2]]),
+    /// INSERT: fills the create path's `{}` (the parent's id), not sent in the body.
+    Parent,
+}
+
+/// A column a write may set.
+#[derive(Debug, Clone, Copy)]
+pub struct Settable {
+    pub column: &'static str,
+    pub put: Put,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delete {
+    /// `DELETE {row}`.
+    Delete,
+    /// `POST {row}/revoke` (invitations cannot be deleted, only revoked).
+    Revoke,
+}
+
+/// What a write may do to an object, and at which endpoints.
+#[derive(Debug)]
+pub struct Writes {
+    /// The object's address: each `{}` is filled from the rowid, split at `/`.
+    pub row: &'static str,
+    /// INSERT is `POST` here (`{}`: the `Parent` column); None: INSERT is refused.
+    pub create: Option<&'static str>,
+    pub insert: &'static [Settable],
+    /// Empty: UPDATE is refused. Plain fields go to one `PATCH {row}`.
+    pub update: &'static [Settable],
+    /// Fields Clerk requires in every PATCH, even unchanged.
+    pub patch_needs: &'static [&'static str],
+    pub delete: Delete,
+}
+
+impl Writes {
+    /// Whether UPDATE has plain fields, sent in one `PATCH {row}` (which `attrs` can extend).
+    pub fn has_patch(&self) -> bool {
+        self.update
+            .iter()
+            .any(|s| matches!(s.put, Put::Field | Put::FieldAs(_)))
+    }
+}
+
+impl Object {
+    /// The defaults every entry starts from (`..Object::EMPTY`).
+    pub const EMPTY: Object = Object {
+        name: "",
+        aliases: &[],
+        list: None,
+        lookups: &[],
+        routes: &[],
+        column_params: &[],
+        list_params: &[],
+        unlisted: None,
+        columns: &[],
+        count_path: None,
+        elements: None,
+        page_size: None,
+        writes: None,
+    };
+
+    /// The route that must be used (objects with no instance-wide list).
+    pub fn required_route(&self) -> Option<&'static Route> {
+        if self.list.is_none() {
+            self.routes.first()
+        } else {
+            None
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column that identifies a row to UPDATE and DELETE (the `rowid_column` option):
+    /// `rowid` where Clerk addresses the object by two ids, else `id`.
+    pub fn rowid_column(&self) -> &'static str {
+        if self.column("rowid").is_some() {
+            "rowid"
+        } else {
+            "id"
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Clerk's write endpoints, one declaration per writable object (from the Backend API spec),
+//! named `<OBJECT>_WRITES` and referenced from the object's entry in `objects.rs`.
+
+use super::types::*;
+
+pub(super) const fn field(column: &'static str) -> Settable {
+    Settable {
+        column,
+        put: Put::Field,
+    }
+}
+
+pub(super) const fn put(column: &'static str, put: Put) -> Settable {
+    Settable { column, put }
+}
+
+pub(super) const METADATA: Put = Put::Metadata;
+pub(super) const REVOKE: Put = Put::Status(&[["revoked", "/revoke"]]);
+
+/// An object Clerk creates with `POST {list}` and deletes with `DELETE {list}/{id}`, and
+/// whose row cannot change (identifiers, redirect URLs).
+pub(super) const fn insert_delete(
+    row: &'static str,
+    create: &'static str,
+    insert: &'static [Settable],
+) -> Writes {
+    Writes {
+        row,
+        create: Some(create),
+        insert,
+        update: &[],
+        patch_needs: &[],
+        delete: Delete::Delete,
+    }
+}
+
+/// Clerk's write endpoints, per object (from the Backend API spec).
+pub(super) static USER_WRITES: Writes = Writes {
+    row: "/users/{}",
+    create: Some("/users"),
+    insert: &[
+        put("email_address", Put::List),
+        put("phone_number", Put::List),
+        field("external_id"),
+        field("first_name"),
+        field("last_name"),
+        field("username"),
+        field("locale"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        put("unsafe_metadata", METADATA),
+        field("banned"),
+        field("locked"),
+        field("legal_accepted_at"),
+        field("created_at"),
+    ],
+    update: &[
+        field("external_id"),
+        field("first_name"),
+        field("last_name"),
+        field("username"),
+        field("locale"),
+        field("primary_email_address_id"),
+        field("primary_phone_number_id"),
+        field("primary_web3_wallet_id"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        put("unsafe_metadata", METADATA),
+        put("banned", Put::Switch(&["/ban", "/unban"])),
+        put("locked", Put::Switch(&["/lock", "/unlock"])),
+        field("legal_accepted_at"),
+        field("created_at"),
+    ],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+pub(super) static ORGANIZATION_WRITES: Writes = Writes {
+    row: "/organizations/{}",
+    create: Some("/organizations"),
+    insert: &[
+        field("name"),
+        field("slug"),
+        field("max_allowed_memberships"),
+        field("created_by"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        field("created_at"),
+    ],
+    update: &[
+        field("name"),
+        field("slug"),
+        field("max_allowed_memberships"),
+        field("admin_delete_enabled"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+        field("created_at"),
+    ],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+pub(super) static MEMBERSHIP_WRITES: Writes = Writes {
+    row: "/organizations/{}/memberships/{}",
+    create: Some("/organizations/{}/memberships"),
+    insert: &[
+        put("organization_id", Put::Parent),
+        field("user_id"),
+        field("role"),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+    ],
+    update: &[field("role")],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+pub(super) static ORG_INVITATION_WRITES: Writes = Writes {
+    row: "/organizations/{}/invitations/{}",
+    create: Some("/organizations/{}/invitations"),
+    insert: &[
+        put("organization_id", Put::Parent),
+        field("email_address"),
+        field("role"),
+        put("inviter_id", Put::FieldAs("inviter_user_id")),
+        put("public_metadata", METADATA),
+        put("private_metadata", METADATA),
+    ],
+    update: &[put("status", REVOKE)],
+    patch_needs: &[],
+    delete: Delete::Revoke,
+};
+
+pub(super) static INVITATION_WRITES: Writes = Writes {
+    row: "/invitations/{}",
+    create: Some("/invitations"),
+    insert: &[field("email_address"), put("public_metadata", METADATA)],
+    update: &[put("status", REVOKE)],
+    patch_needs: &[],
+    delete: Delete::Revoke,
+};
+
+pub(super) static ALLOWLIST_WRITES: Writes = insert_delete(
+    "/allowlist_identifiers/{}",
+    "/allowlist_identifiers",
+    &[field("identifier")],
+);
+pub(super) static BLOCKLIST_WRITES: Writes = insert_delete(
+    "/blocklist_identifiers/{}",
+    "/blocklist_identifiers",
+    &[field("identifier")],
+);
+pub(super) static REDIRECT_URL_WRITES: Writes =
+    insert_delete("/redirect_urls/{}", "/redirect_urls", &[field("url")]);
+
+pub(super) const JWT_TEMPLATE_FIELDS: &[Settable] = &[
+    field("name"),
+    field("claims"),
+    field("lifetime"),
+    field("allowed_clock_skew"),
+    field("custom_signing_key"),
+    field("signing_algorithm"),
+];
+pub(super) static JWT_TEMPLATE_WRITES: Writes = Writes {
+    row: "/jwt_templates/{}",
+    create: Some("/jwt_templates"),
+    insert: JWT_TEMPLATE_FIELDS,
+    update: JWT_TEMPLATE_FIELDS,
+    patch_needs: &["name", "claims"],
+    delete: Delete::Delete,
+};
+
+pub(super) static DOMAIN_WRITES: Writes = Writes {
+    row: "/domains/{}",
+    create: Some("/domains"),
+    insert: &[field("name"), field("is_satellite"), field("proxy_url")],
+    update: &[field("name"), field("proxy_url")],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+pub(super) const OAUTH_APPLICATION_FIELDS: &[Settable] = &[
+    field("name"),
+    field("redirect_uris"),
+    field("scopes"),
+    field("public"),
+    field("consent_screen_enabled"),
+    field("pkce_required"),
+];
+pub(super) static OAUTH_APPLICATION_WRITES: Writes = Writes {
+    row: "/oauth_applications/{}",
+    create: Some("/oauth_applications"),
+    insert: OAUTH_APPLICATION_FIELDS,
+    update: OAUTH_APPLICATION_FIELDS,
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+pub(super) static SESSION_WRITES: Writes = Writes {
+    row: "/sessions/{}",
+    create: None,
+    insert: &[],
+    update: &[put("status", REVOKE)],
+    patch_needs: &[],
+    delete: Delete::Revoke,
+};
+
+pub(super) static WAITLIST_WRITES: Writes = Writes {
+    row: "/waitlist_entries/{}",
+    create: Some("/waitlist_entries"),
+    insert: &[field("email_address")],
+    update: &[put(
+        "status",
+        Put::Status(&[["invited", "/invite"], ["rejected", "/reject"]]),
+    )],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+pub(super) static ORG_DOMAIN_WRITES: Writes = Writes {
+    row: "/organizations/{}/domains/{}",
+    create: Some("/organizations/{}/domains"),
+    insert: &[
+        put("organization_id", Put::Parent),
+        field("name"),
+        field("enrollment_mode"),
+        field("verified"),
+    ],
+    update: &[field("enrollment_mode"), field("verified")],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};

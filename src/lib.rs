@@ -293,11 +293,14 @@ fn begin(ctx: &Context, first: bool, plan_guard: bool) -> Result<Scan, FdwError>
             if !resolved {
                 values = vec![QualValue::Unresolved];
             }
-            params.push(guard::Param {
-                column: field.clone(),
-                id: p.id,
-                resolved,
-            });
+            // Only the first scan is checked; a rescan needs no list.
+            if guard {
+                params.push(guard::Param {
+                    column: field.clone(),
+                    id: p.id,
+                    resolved,
+                });
+            }
         }
         quals.push(Qual {
             field,

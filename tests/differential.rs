@@ -204,12 +204,11 @@ fn hostile_values_return_the_same_rows_pushed_or_not() {
     let mut checked = BTreeSet::new();
     for o in OBJECTS {
         let base = base(o, &ds);
-        for (column, kind) in pushable(o) {
+        for (column, _) in pushable(o) {
             let ty = o.column(column).unwrap().def.ty;
             if ty != PgType::Text {
                 continue; // booleans and time ranges: below
             }
-            let _ = kind;
             let required = o.required_route().map(|r| r.column) == Some(column);
             let all = if required {
                 None

@@ -8,21 +8,28 @@ use crate::model::{Host, Method};
 use crate::retry::{Failure, POLICY};
 use crate::text::{cat, fill, int};
 
+/// A request that gave no body, after the retries that apply.
 #[derive(Debug, PartialEq)]
-pub enum GetError {
-    /// Clerk answered with this non-success status (after retries where they apply).
-    Status(u16, String),
-    /// The statement's time budget ran out before Clerk applied anything: before the
-    /// request was sent, or while waiting to retry after a 429.
-    Unapplied(String),
-    Other(String),
+pub struct Failed {
+    /// Clerk's last answer; 0 when none came (transport failure, out of time, too large).
+    pub status: u16,
+    pub message: String,
+    /// Whether Clerk may have applied it. False only when it certainly did not: it was
+    /// never sent, or Clerk refused it (a 4xx other than 408, a 429 included).
+    pub maybe_applied: bool,
 }
 
-impl GetError {
-    pub fn message(self) -> String {
-        match self {
-            GetError::Status(_, m) | GetError::Unapplied(m) | GetError::Other(m) => m,
+impl Failed {
+    fn new(status: u16, message: String, maybe_applied: bool) -> Failed {
+        Failed {
+            status,
+            message,
+            maybe_applied,
         }
+    }
+
+    pub fn message(self) -> String {
+        self.message
     }
 }
 
@@ -34,7 +41,7 @@ pub fn get(
     path: &str,
     query: &str,
     missing_is_empty: bool,
-) -> Result<Option<String>, GetError> {
+) -> Result<Option<String>, Failed> {
     let url = if query.is_empty() {
         cat(&[&cfg.api_url, path])
     } else {
@@ -64,7 +71,7 @@ pub fn write(
     method: Method,
     path: &str,
     body: &str,
-) -> Result<Option<String>, GetError> {
+) -> Result<Option<String>, Failed> {
     let url = cat(&[&cfg.api_url, path]);
     send(host, cfg, object, method, path, &url, body, true)
 }
@@ -79,20 +86,16 @@ fn send(
     url: &str,
     body: &str,
     missing_is_empty: bool,
-) -> Result<Option<String>, GetError> {
+) -> Result<Option<String>, Failed> {
     let mut attempts = 0u32;
     let mut waited = 0u64;
-    // Whether an attempt failed in a way Clerk may have applied (not a 429).
+    // Whether an attempt failed in a way Clerk may have applied: no answer, a 5xx or 408.
     let mut maybe_applied = false;
     loop {
         attempts += 1;
-        if cfg.deadline.is_some_and(|d| host.now_secs() >= d) {
+        if host.deadline().is_some_and(|d| host.now_secs() >= d) {
             let e = out_of_time(cfg, object, path, None);
-            return Err(if maybe_applied {
-                GetError::Other(e)
-            } else {
-                GetError::Unapplied(e)
-            });
+            return Err(Failed::new(0, e, maybe_applied));
         }
         let resp = host.request(method, url, &cfg.headers, body);
         if let (true, Ok(resp)) = (cfg.debug, &resp) {
@@ -110,7 +113,7 @@ fn send(
             Ok(resp) if (200..=299).contains(&resp.status) => {
                 let max = cfg.limits.max_response_bytes;
                 if resp.body.len() > max {
-                    return Err(GetError::Other(fill(
+                    return Err(Failed::new(0, fill(
                         "Clerk's response for {object} at {path} is larger than {max} MiB (the \
                          server option max_response_mb); narrow the query, or raise the option",
                         &[
@@ -118,7 +121,7 @@ fn send(
                             ("path", path),
                             ("max", &int((max >> 20) as i64)),
                         ],
-                    )));
+                    ), true));
                 }
                 return Ok(Some(resp.body));
             }
@@ -136,34 +139,38 @@ fn send(
                 _ => (None, None),
             },
         };
-        maybe_applied = failure != Some(Failure::RateLimited);
+        // Once an attempt may have been applied, a later refusal does not undo it.
+        maybe_applied |= match &resp {
+            Err(_) => true,
+            Ok(resp) => resp.status >= 500 || resp.status == 408,
+        };
         let delay = failure.and_then(|f| POLICY.delay(f, attempts, waited, retry_after));
         let Some(ms) = delay else {
             return Err(match resp {
-                Err(e) => GetError::Other(fill(
-                    "could not reach Clerk at {url} for {object}: {error}",
-                    &[
-                        ("url", &cat(&[&cfg.api_url, path])),
-                        ("object", object),
-                        ("error", &scrub(&e, &cfg.secret)),
-                    ],
-                )),
+                Err(e) => Failed::new(
+                    0,
+                    fill(
+                        "could not reach Clerk at {url} for {object}: {error}",
+                        &[
+                            ("url", &cat(&[&cfg.api_url, path])),
+                            ("object", object),
+                            ("error", &scrub(&e, &cfg.secret)),
+                        ],
+                    ),
+                    maybe_applied,
+                ),
                 Ok(resp) => {
                     let msg = http_error(object, path, resp.status, &resp.body, attempts);
-                    GetError::Status(resp.status, scrub(&msg, &cfg.secret))
+                    Failed::new(resp.status, scrub(&msg, &cfg.secret), maybe_applied)
                 }
             });
         };
         // A wait that would end past the budget is not started.
         let wait_ends = host.now_secs().saturating_add(ms.div_ceil(1000) as i64);
-        if cfg.deadline.is_some_and(|d| wait_ends > d) {
+        if host.deadline().is_some_and(|d| wait_ends > d) {
             let status = resp.as_ref().map_or(0, |r| r.status);
             let e = out_of_time(cfg, object, path, Some(status));
-            return Err(if maybe_applied {
-                GetError::Other(e)
-            } else {
-                GetError::Unapplied(e)
-            });
+            return Err(Failed::new(status, e, maybe_applied));
         }
         if cfg.debug {
             host.debug(&fill(
@@ -202,50 +209,17 @@ fn out_of_time(cfg: &Config, object: &str, path: &str, status: Option<u16>) -> S
 mod tests {
     use super::*;
     use crate::config::from_options;
-    use crate::model::HttpResponse;
+    use crate::fake::{FakeHost, EPOCH};
 
-    /// Answers every request with `status` (0: the connection fails) and counts them.
-    struct Always {
-        status: u16,
-        sent: Vec<Method>,
+    fn cfg() -> Config {
+        from_options(|k| (k == "api_key").then(|| "sk_test_x".into()), |_| None).unwrap()
     }
 
-    impl Host for Always {
-        fn request(
-            &mut self,
-            method: Method,
-            _: &str,
-            _: &[(String, String)],
-            _: &str,
-        ) -> Result<HttpResponse, String> {
-            self.sent.push(method);
-            match self.status {
-                0 => Err("connection refused".into()),
-                s => Ok(HttpResponse {
-                    status: s,
-                    ..HttpResponse::default()
-                }),
-            }
-        }
-        fn sleep_ms(&mut self, _: u64) {}
-        /// Each request takes a second.
-        fn now_secs(&mut self) -> i64 {
-            self.sent.len() as i64
-        }
-        fn debug(&mut self, _: &str) {}
-        fn notice(&mut self, _: &str) {}
-        fn page_received(&mut self, _: i64, _: i64) {}
-        fn rows_returned(&mut self, _: i64) {}
-    }
-
+    /// How many times a write of `method` is sent when Clerk always answers `status`.
     fn attempts(method: Method, status: u16) -> usize {
-        let cfg = from_options(|k| (k == "api_key").then(|| "sk_test_x".into()), |_| None).unwrap();
-        let mut host = Always {
-            status,
-            sent: Vec::new(),
-        };
-        assert!(write(&mut host, &cfg, "users", method, "/users", "{}").is_err());
-        assert!(host.sent.iter().all(|m| *m == method));
+        let mut host = FakeHost::always(status);
+        assert!(write(&mut host, &cfg(), "users", method, "/users", "{}").is_err());
+        assert!(host.sent.iter().all(|(m, _, _)| *m == method));
         host.sent.len()
     }
 
@@ -269,24 +243,26 @@ mod tests {
     }
 
     #[test]
-    fn out_of_time_says_whether_clerk_may_have_applied_the_write() {
-        let mut cfg =
-            from_options(|k| (k == "api_key").then(|| "sk_test_x".into()), |_| None).unwrap();
-        let run = |cfg: &Config, status: u16| {
-            let mut host = Always {
-                status,
-                sent: Vec::new(),
-            };
-            let e = write(&mut host, cfg, "users", Method::Patch, "/users/u", "{}");
-            (e.unwrap_err(), host.sent.len())
+    fn a_failure_says_whether_clerk_may_have_applied_the_write() {
+        // Each request takes a second; the budget ends `budget` seconds in.
+        let run = |budget: i64, answers: Vec<(u16, &'static str)>| {
+            let mut host = FakeHost::scripted(answers);
+            host.request_ms = 1000;
+            host.deadline = Some(EPOCH + budget);
+            let e = write(&mut host, &cfg(), "users", Method::Patch, "/users/u", "{}");
+            let e = e.unwrap_err();
+            (e.status, e.maybe_applied, host.sent.len())
         };
         // The budget is over before the first request: nothing was sent.
-        cfg.deadline = Some(0);
-        assert!(matches!(run(&cfg, 200), (GetError::Unapplied(_), 0)));
+        assert_eq!(run(0, vec![]), (0, false, 0));
         // After one request a retry would wait past the budget.
-        cfg.deadline = Some(1);
-        assert!(matches!(run(&cfg, 429), (GetError::Unapplied(_), 1)));
-        assert!(matches!(run(&cfg, 503), (GetError::Other(_), 1)));
-        assert!(matches!(run(&cfg, 0), (GetError::Other(_), 1)));
+        assert_eq!(run(1, vec![(429, "")]), (429, false, 1));
+        assert_eq!(run(1, vec![(503, "")]), (503, true, 1));
+        assert_eq!(run(1, vec![(0, "")]), (0, true, 1));
+        // Refused outright: not applied, whatever the time.
+        assert_eq!(run(60, vec![(422, "{}")]), (422, false, 1));
+        // A refusal after an attempt that may have been applied does not undo it.
+        assert_eq!(run(60, vec![(503, ""), (422, "{}")]), (422, true, 2));
+        assert_eq!(run(2, vec![(503, ""), (429, "")]), (429, true, 2));
     }
 }

@@ -31,9 +31,6 @@ pub struct Config {
     /// (see `guard.rs`). A table option of the same name overrides it.
     pub plan_guard: bool,
     pub limits: Limits,
-    /// Unix seconds (the host's clock) after which no request starts and no retry waits:
-    /// set when the statement starts, `limits.timeout_secs` later.
-    pub deadline: Option<i64>,
 }
 
 /// Bounds on one statement, each a server option (see docs/guide.md, Limits).
@@ -163,7 +160,6 @@ pub fn from_options(
         allow_writes,
         plan_guard,
         limits,
-        deadline: None,
     })
 }
 

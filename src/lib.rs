@@ -18,6 +18,8 @@ pub mod config;
 pub mod convert;
 pub mod dedupe;
 pub mod errors;
+#[cfg(test)]
+mod fake;
 pub mod guard;
 pub mod heap;
 pub mod json;
@@ -70,6 +72,9 @@ struct State {
     modify: Option<write::Statement>,
     /// A scan began: later `begin_scan`s are a join's rescans (see `guard.rs`).
     began: bool,
+    /// Unix seconds after which no request starts and no retry waits: the statement's
+    /// budget (`timeout_secs`) from the moment the host created this instance.
+    deadline: Option<i64>,
 }
 
 /// One instance serves one query on one thread; this is its state.
@@ -84,6 +89,7 @@ static STATE: Global = Global(RefCell::new(State {
     cells: Vec::new(),
     modify: None,
     began: false,
+    deadline: None,
 }));
 
 impl Global {
@@ -99,8 +105,10 @@ impl Global {
 
 struct ClerkFdw;
 
-/// The real host behind the engine's `Host` trait.
-struct WitHost;
+/// The real host behind the engine's `Host` trait, for a statement ending at `deadline`.
+struct WitHost {
+    deadline: Option<i64>,
+}
 
 impl model::Host for WitHost {
     fn request(
@@ -135,6 +143,9 @@ impl model::Host for WitHost {
     }
     fn now_secs(&mut self) -> i64 {
         time::epoch_secs()
+    }
+    fn deadline(&self) -> Option<i64> {
+        self.deadline
     }
     fn debug(&mut self, msg: &str) {
         utils::report_info(msg);
@@ -225,15 +236,26 @@ fn row_cells(row: &Row) -> Vec<(String, Option<Cell>)> {
 }
 
 /// One row of an INSERT, UPDATE or DELETE, planned and sent by the write engine.
-fn apply(op: write::Op, rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult {
+fn apply(rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult {
     let rowid = rowid.map(model_cell);
     let cells = row.map(row_cells).unwrap_or_default();
+    let change = match (&rowid, row) {
+        (None, _) => write::Change::Insert(&cells),
+        (Some(id), Some(_)) => write::Change::Update(id, &cells),
+        (Some(id), None) => write::Change::Delete(id),
+    };
     STATE.with_borrow_mut(|s| {
         let (Some(config), Some(statement)) = (s.config.as_ref(), s.modify.as_mut()) else {
             return Err("clerk_fdw: a row was written before begin_modify".to_string());
         };
         statement
-            .row(&mut WitHost, config, op, rowid.as_ref(), &cells)
+            .row(
+                &mut WitHost {
+                    deadline: s.deadline,
+                },
+                config,
+                change,
+            )
             .map_err(|e| errors::scrub(&e, &config.secret))
     })
 }
@@ -326,14 +348,14 @@ impl Guest for ClerkFdw {
 
     fn init(ctx: &Context) -> FdwResult {
         let opts = ctx.get_options(&OptionsType::Server);
-        let mut config = config::from_options(|k| opts.get(k), utils::get_vault_secret)?;
+        let config = config::from_options(|k| opts.get(k), utils::get_vault_secret)?;
         // The statement's budget for waiting on Clerk starts now (a new instance per query).
-        config.deadline =
-            Some(time::epoch_secs().saturating_add(config.limits.timeout_secs as i64));
+        let deadline = time::epoch_secs().saturating_add(config.limits.timeout_secs as i64);
         stats::inc_stats(FDW_NAME, stats::Metric::CreateTimes, 1);
         STATE.with_borrow_mut(|s| {
             *s = State {
                 config: Some(config),
+                deadline: Some(deadline),
                 ..State::default()
             }
         });
@@ -357,13 +379,20 @@ impl Guest for ClerkFdw {
                 config,
                 scan,
                 cells,
+                deadline,
                 ..
             } = s;
             let (Some(config), Some(scan)) = (config.as_ref(), scan.as_mut()) else {
                 return Err("clerk_fdw: iter_scan called before begin_scan".to_string());
             };
             let more = scan
-                .next_row(&mut WitHost, config, cells)
+                .next_row(
+                    &mut WitHost {
+                        deadline: *deadline,
+                    },
+                    config,
+                    cells,
+                )
                 .map_err(|e| errors::scrub(&e, &config.secret))?;
             if !more {
                 return Ok(None);
@@ -407,15 +436,15 @@ impl Guest for ClerkFdw {
     }
 
     fn insert(_ctx: &Context, row: &Row) -> FdwResult {
-        apply(write::Op::Insert, None, Some(row))
+        apply(None, Some(row))
     }
 
     fn update(_ctx: &Context, rowid: WitCell, new_row: &Row) -> FdwResult {
-        apply(write::Op::Update, Some(rowid), Some(new_row))
+        apply(Some(rowid), Some(new_row))
     }
 
     fn delete(_ctx: &Context, rowid: WitCell) -> FdwResult {
-        apply(write::Op::Delete, Some(rowid), None)
+        apply(Some(rowid), None)
     }
 
     /// Executor end, like `end_scan`: no SQL-backed host call here.

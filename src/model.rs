@@ -224,6 +224,9 @@ pub trait Host {
     fn sleep_ms(&mut self, ms: u64);
     /// The host's clock, Unix seconds.
     fn now_secs(&mut self) -> i64;
+    /// When the statement's budget for waiting on Clerk ends (Unix seconds, on the clock of
+    /// `now_secs`); None: no budget.
+    fn deadline(&self) -> Option<i64>;
     /// Only called when the server option `debug` is on.
     fn debug(&mut self, msg: &str);
     /// A message the user should see (a Postgres NOTICE).

@@ -17,21 +17,52 @@ pub struct Page {
     pub total: Option<u64>,
 }
 
+/// One row of a page: its span in the body, and the span of the object it came from (the
+/// row itself, or for a child table the parent whose array holds it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowSpan {
+    pub row: (usize, usize),
+    pub parent: (usize, usize),
+}
+
+/// The error for an answer of `path` for `object` that is not what Clerk documents.
+fn unexpected(object: &str, path: &str, what: &str) -> String {
+    fill(
+        "unexpected response from Clerk for {object} at {path}: {what}",
+        &[("object", object), ("path", path), ("what", what)],
+    )
+}
+
+/// `body` as JSON, or the error that says where it is malformed.
+fn root<'a>(object: &str, path: &str, body: &'a str) -> Result<Val<'a>, String> {
+    json::parse(body).map_err(|e| {
+        unexpected(
+            object,
+            path,
+            &fill(
+                "malformed JSON ({what} at byte {offset})",
+                &[("what", e.what), ("offset", &int(e.offset as i64))],
+            ),
+        )
+    })
+}
+
+/// Clerk's `total_count` in an object, if it is a count.
+fn total_count(root: Val) -> Option<u64> {
+    let total = root.get("total_count")?.as_i64()?;
+    u64::try_from(total).ok()
+}
+
+/// The `total_count` of a count endpoint's answer (`{"total_count": n}`).
+pub fn total(object: &str, path: &str, body: &str) -> Result<Option<u64>, String> {
+    Ok(total_count(root(object, path, body)?))
+}
+
 /// Read `body`, the answer of `path` for `object`: a bare array, a `{data, total_count}`
 /// envelope, or (with `Paging::Single`) one object.
 pub fn parse(object: &str, path: &str, paging: Paging, body: &str) -> Result<Page, String> {
-    let bad = |what: &str| {
-        fill(
-            "unexpected response from Clerk for {object} at {path}: {what}",
-            &[("object", object), ("path", path), ("what", what)],
-        )
-    };
-    let root = json::parse(body).map_err(|e| {
-        bad(&fill(
-            "malformed JSON ({what} at byte {offset})",
-            &[("what", e.what), ("offset", &int(e.offset as i64))],
-        ))
-    })?;
+    let bad = |what: &str| unexpected(object, path, what);
+    let root = root(object, path, body)?;
     let span = |v: Val| {
         let start = v.raw.as_ptr() as usize - body.as_ptr() as usize;
         (start, start + v.raw.len())
@@ -48,20 +79,40 @@ pub fn parse(object: &str, path: &str, paging: Paging, body: &str) -> Result<Pag
     match root.kind() {
         json::Kind::Object if paging == Paging::Single => page(vec![span(root)], None),
         json::Kind::Array => page(spans(root), None),
-        json::Kind::Object => {
-            let total = root
-                .get("total_count")
-                .and_then(|t| t.as_i64())
-                .and_then(|t| u64::try_from(t).ok());
-            match root.get("data") {
-                Some(data) if data.kind() == json::Kind::Array => page(spans(data), total),
-                _ => Err(bad(
-                    "expected a list ({data, total_count}), found an object without a data array",
-                )),
-            }
-        }
+        json::Kind::Object => match root.get("data") {
+            Some(data) if data.kind() == json::Kind::Array => page(spans(data), total_count(root)),
+            _ => Err(bad(
+                "expected a list ({data, total_count}), found an object without a data array",
+            )),
+        },
         _ => Err(bad("expected a JSON array or object, found a scalar")),
     }
+}
+
+/// The rows of the page's `kept` objects: each object itself, or for a child table
+/// (`elements`: the parent's array field) one row per element of that array.
+pub fn rows(body: &str, kept: Spans, elements: Option<&str>) -> Vec<RowSpan> {
+    let mut rows = Vec::new();
+    for parent in kept {
+        let Some(field) = elements else {
+            rows.push(RowSpan {
+                row: parent,
+                parent,
+            });
+            continue;
+        };
+        let object = Val {
+            raw: span(body, parent.0, parent.1),
+        };
+        for el in object.get(field).map(|a| a.items()).into_iter().flatten() {
+            let start = el.raw.as_ptr() as usize - body.as_ptr() as usize;
+            rows.push(RowSpan {
+                row: (start, start + el.raw.len()),
+                parent,
+            });
+        }
+    }
+    rows
 }
 
 /// The `id` of the row at `body[s..e]`.
@@ -129,6 +180,29 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn a_count_and_the_rows_of_a_child_table() {
+        assert_eq!(total("o", "/c", r#"{"total_count":12}"#), Ok(Some(12)));
+        assert_eq!(total("o", "/c", r#"{"total_count":-1}"#), Ok(None));
+        let e = total("o", "/c", "{").unwrap_err();
+        assert!(e.contains("for o at /c: malformed JSON"), "{e}");
+        let body = r#"[{"id":"u1","emails":[{"id":"e1"},{"id":"e2"}]},{"id":"u2","emails":[]}]"#;
+        let kept = parse("o", "/p", OFFSET, body).unwrap().rows;
+        let ids = |rows: &[RowSpan]| -> Vec<(String, String)> {
+            let id = |(s, e)| row_id(body, s, e).unwrap();
+            rows.iter().map(|r| (id(r.row), id(r.parent))).collect()
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            ids(&rows(body, kept.clone(), Some("emails"))),
+            vec![pair("e1", "u1"), pair("e2", "u1")]
+        );
+        assert_eq!(
+            ids(&rows(body, kept, None)),
+            vec![pair("u1", "u1"), pair("u2", "u2")]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::prelude::*;
 
 use crate::catalog::{Delete, Object, Put, Settable, Writes, OBJECTS};
-use crate::client::{self, GetError};
+use crate::client;
 use crate::config::Config;
 use crate::json::{self, quote, Kind};
 use crate::model::{Cell, Host, Method};
@@ -22,19 +22,21 @@ pub struct Request {
 /// A row as the host hands it over: column names and cells, NULL as None.
 pub type Cells = [(String, Option<Cell>)];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Insert,
-    Update,
-    Delete,
+/// One row of a statement as the host hands it over: what each kind of write carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    Insert(&'a Cells),
+    /// The row's rowid and its new cells (the columns the statement sets, and the others).
+    Update(&'a Cell, &'a Cells),
+    Delete(&'a Cell),
 }
 
-impl Op {
+impl Change<'_> {
     pub fn sql(self) -> &'static str {
         match self {
-            Op::Insert => "INSERT",
-            Op::Update => "UPDATE",
-            Op::Delete => "DELETE",
+            Change::Insert(_) => "INSERT",
+            Change::Update(..) => "UPDATE",
+            Change::Delete(_) => "DELETE",
         }
     }
 }
@@ -65,19 +67,16 @@ impl Statement {
     /// Plan one row and send its requests in order. Errors say what of the statement
     /// already reached Clerk, which no rollback undoes; a created row's id is told by a
     /// NOTICE, as the host refuses RETURNING.
-    pub fn row(
-        &mut self,
-        host: &mut dyn Host,
-        cfg: &Config,
-        op: Op,
-        rowid: Option<&Cell>,
-        row: &Cells,
-    ) -> Result<(), String> {
+    pub fn row(&mut self, host: &mut dyn Host, cfg: &Config, change: Change) -> Result<(), String> {
         let name = self.object.name;
         let fail = |problem: String, done: &str| {
             let mut msg = fill(
                 "{op} on {object} stopped: {problem}",
-                &[("op", op.sql()), ("object", name), ("problem", &problem)],
+                &[
+                    ("op", change.sql()),
+                    ("object", name),
+                    ("problem", &problem),
+                ],
             );
             if !done.is_empty() {
                 msg.push_str(&cat(&["; for this row, ", done, " had already succeeded"]));
@@ -91,7 +90,7 @@ impl Statement {
             }
             msg
         };
-        let requests = plan(op, self.object, self.writes, rowid, row).map_err(|e| fail(e, ""))?;
+        let requests = plan(self.object, self.writes, change).map_err(|e| fail(e, ""))?;
         let mut done = String::new();
         let mut last = String::new();
         for r in &requests {
@@ -106,14 +105,10 @@ impl Statement {
                     ]);
                     return Err(fail(e, &done));
                 }
-                // Clerk refused it, or it was never sent: nothing was applied.
-                Err(GetError::Status(status, e)) if status < 500 && status != 408 => {
-                    return Err(fail(e, &done))
-                }
-                Err(GetError::Unapplied(e)) => return Err(fail(e, &done)),
+                Err(e) if !e.maybe_applied => return Err(fail(e.message, &done)),
                 Err(e) => {
                     let e = cat(&[
-                        &e.message(),
+                        &e.message,
                         "; Clerk may or may not have applied ",
                         &what,
                         ": check before running the statement again",
@@ -127,27 +122,19 @@ impl Statement {
             done.push_str(&what);
         }
         self.written += 1;
-        if let (Op::Insert, Some(id)) = (op, created_id(&last)) {
+        if let (Change::Insert(_), Some(id)) = (change, created_id(&last)) {
             host.notice(&cat(&["clerk_fdw: created ", name, " ", &id]));
         }
         Ok(())
     }
 }
 
-/// The requests for one row: `rowid` for UPDATE and DELETE, `row` for INSERT and UPDATE.
-pub fn plan(
-    op: Op,
-    object: &Object,
-    w: &Writes,
-    rowid: Option<&Cell>,
-    row: &Cells,
-) -> Result<Vec<Request>, String> {
-    Ok(match (op, rowid) {
-        (Op::Insert, _) => vec![insert(object, w, row)?],
-        (Op::Update, Some(rowid)) => update(object, w, rowid, row)?,
-        (Op::Delete, Some(rowid)) => vec![delete(object, w, rowid)?],
-        // The host hands UPDATE and DELETE a rowid always; it skips rows without one.
-        (_, None) => crate::bug::bug(),
+/// The requests for one row, in the order they are sent.
+pub fn plan(object: &Object, w: &Writes, change: Change) -> Result<Vec<Request>, String> {
+    Ok(match change {
+        Change::Insert(row) => vec![insert(object, w, row)?],
+        Change::Update(rowid, row) => update(object, w, rowid, row)?,
+        Change::Delete(rowid) => vec![delete(object, w, rowid)?],
     })
 }
 

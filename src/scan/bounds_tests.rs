@@ -5,10 +5,11 @@ use super::tests::*;
 use super::*;
 use crate::catalog::find;
 use crate::config;
+use crate::fake::{FakeHost, EPOCH};
 use serde_json::{json, Value};
 
 fn cfg_with(pairs: &[(&str, &str)]) -> Config {
-    let mut c = config::from_options(
+    config::from_options(
         |k| match k {
             "api_key" => Some("sk_test_secret".into()),
             "api_url" => Some("http://clerk.test/v1".into()),
@@ -19,9 +20,13 @@ fn cfg_with(pairs: &[(&str, &str)]) -> Config {
         },
         |_| None,
     )
-    .unwrap();
-    c.deadline = Some(1_700_000_000 + c.limits.timeout_secs as i64);
-    c
+    .unwrap()
+}
+
+/// The statement's budget starts with the fake clock, as it does when the host creates the
+/// instance.
+fn budgeted(host: &mut FakeHost, cfg: &Config) {
+    host.deadline = Some(EPOCH + cfg.limits.timeout_secs as i64);
 }
 
 #[test]
@@ -32,6 +37,7 @@ fn a_rate_limit_storm_ends_within_the_time_budget() {
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
     let mut host = fake(|_| status(429, &[("retry-after", "1")]));
     host.request_ms = 7_000;
+    budgeted(&mut host, &cfg);
     let mut row = vec![];
     let e = scan.next_row(&mut host, &cfg, &mut row).unwrap_err();
     assert!(
@@ -50,6 +56,7 @@ fn no_request_starts_after_the_budget() {
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
     let mut host = fake(envelope_server(5000));
     host.request_ms = 2_000;
+    budgeted(&mut host, &cfg);
     let e = drain_cfg(&mut scan, &mut host, &cfg).expect_err("an error");
     assert!(e.contains("budget of 5 s"), "{e}");
     assert_eq!(
@@ -97,7 +104,7 @@ fn pages_and_rows_per_scan_are_bounded_by_server_options() {
     assert_eq!(drain_cfg(&mut scan, &mut host, &cfg).unwrap(), 700);
 }
 
-fn drain_cfg(scan: &mut Scan, host: &mut Fake, cfg: &Config) -> Result<usize, String> {
+fn drain_cfg(scan: &mut Scan, host: &mut FakeHost, cfg: &Config) -> Result<usize, String> {
     let mut row = vec![];
     let mut n = 0;
     while scan.next_row(host, cfg, &mut row)? {

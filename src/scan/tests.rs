@@ -1,70 +1,16 @@
 use super::*;
 use crate::catalog::find;
 use crate::config;
-use crate::model::{HttpResponse, Method, PgType, QualValue};
+use crate::fake::FakeHost;
+use crate::model::{HttpResponse, PgType, QualValue};
 use crate::replay::REPLAY_CAP_BYTES;
 use serde_json::{json, Value};
 
-type Responder = Box<dyn FnMut(&str) -> Result<HttpResponse, String>>;
-
-/// A host whose HTTP answers come from a closure; records URLs, sleeps, notices and the
-/// rows-out reports.
-pub(super) struct Fake {
-    respond: Responder,
-    pub(super) urls: Vec<String>,
-    sleeps: Vec<u64>,
-    pages: u32,
-    notices: Vec<String>,
-    pub(super) rows_reports: Vec<i64>,
-    /// A clock that only sleeps and requests move: each request takes `request_ms`.
-    pub(super) clock_ms: u64,
-    pub(super) request_ms: u64,
-}
-
-impl Host for Fake {
-    fn request(
-        &mut self,
-        method: Method,
-        url: &str,
-        headers: &[(String, String)],
-        body: &str,
-    ) -> Result<HttpResponse, String> {
-        assert!(headers.iter().all(|(k, _)| k == &k.to_ascii_lowercase()));
-        assert_eq!((method, body), (Method::Get, ""), "a scan only reads");
-        self.urls.push(url.to_string());
-        self.clock_ms += self.request_ms;
-        (self.respond)(url)
-    }
-    fn sleep_ms(&mut self, ms: u64) {
-        self.sleeps.push(ms);
-        self.clock_ms += ms;
-    }
-    fn now_secs(&mut self) -> i64 {
-        1_700_000_000 + (self.clock_ms / 1000) as i64
-    }
-    fn debug(&mut self, _: &str) {}
-    fn notice(&mut self, msg: &str) {
-        self.notices.push(msg.to_string());
-    }
-    fn page_received(&mut self, _: i64, _: i64) {
-        self.pages += 1;
-    }
-    fn rows_returned(&mut self, rows: i64) {
-        self.rows_reports.push(rows);
-    }
-}
-
-pub(super) fn fake(respond: impl FnMut(&str) -> Result<HttpResponse, String> + 'static) -> Fake {
-    Fake {
-        respond: Box::new(respond),
-        urls: vec![],
-        sleeps: vec![],
-        pages: 0,
-        notices: vec![],
-        rows_reports: vec![],
-        clock_ms: 0,
-        request_ms: 0,
-    }
+/// The shared fake host, answering reads by url.
+pub(super) fn fake(
+    respond: impl FnMut(&str) -> Result<HttpResponse, String> + 'static,
+) -> FakeHost {
+    FakeHost::reads(respond)
 }
 
 pub(super) fn ok(body: Value) -> Result<HttpResponse, String> {
@@ -118,7 +64,7 @@ pub(super) fn id_col() -> Vec<QueryColumn> {
     }]
 }
 
-pub(super) fn drain(scan: &mut Scan, host: &mut Fake) -> Result<Vec<String>, String> {
+pub(super) fn drain(scan: &mut Scan, host: &mut FakeHost) -> Result<Vec<String>, String> {
     let mut out = vec![];
     let mut row = vec![];
     while scan.next_row(host, &cfg(), &mut row)? {
@@ -197,7 +143,7 @@ fn users_use_cursor_paging() {
 
 /// Users where Clerk refuses every cursor, with `n` rows in all; whether the last row of
 /// the first page (`x_00499`) still exists.
-fn refusing_cursors(n: u64, last_exists: bool) -> Fake {
+fn refusing_cursors(n: u64, last_exists: bool) -> FakeHost {
     fake(move |url| {
         if param(url, "starting_after").is_some() {
             return status(422, &[]);
@@ -659,8 +605,7 @@ fn a_lone_surrogate_is_a_malformed_page_naming_object_and_path() {
     }
     // A proper pair is fine.
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
-    let mut host = fake(|_| ok(json!([{"id": "🚀"}])));
-    host.respond = Box::new(|_| {
+    let mut host = fake(|_| {
         Ok(HttpResponse {
             status: 200,
             headers: vec![],

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalog::find;
-use crate::model::Host;
+use crate::fake::FakeHost;
 
 fn obj(name: &str) -> (&'static Object, &'static Writes) {
     let o = find(name).unwrap();
@@ -357,52 +357,6 @@ fn the_created_id_is_read_from_clerks_answer() {
     assert_eq!(created_id("nope"), None);
 }
 
-/// A host whose answers are scripted in order: (status, body); status 0 fails the request.
-struct Scripted {
-    answers: Vec<(u16, &'static str)>,
-    sent: Vec<(Method, String, String)>,
-    notices: Vec<String>,
-}
-
-impl Host for Scripted {
-    fn request(
-        &mut self,
-        method: Method,
-        url: &str,
-        _: &[(String, String)],
-        body: &str,
-    ) -> Result<crate::model::HttpResponse, String> {
-        self.sent.push((method, url.into(), body.into()));
-        let (status, body) = self.answers.remove(0);
-        if status == 0 {
-            return Err("connection reset".into());
-        }
-        Ok(crate::model::HttpResponse {
-            status,
-            headers: vec![],
-            body: body.into(),
-        })
-    }
-    fn sleep_ms(&mut self, _: u64) {}
-    fn now_secs(&mut self) -> i64 {
-        0
-    }
-    fn debug(&mut self, _: &str) {}
-    fn notice(&mut self, msg: &str) {
-        self.notices.push(msg.into());
-    }
-    fn page_received(&mut self, _: i64, _: i64) {}
-    fn rows_returned(&mut self, _: i64) {}
-}
-
-fn scripted(answers: Vec<(u16, &'static str)>) -> Scripted {
-    Scripted {
-        answers,
-        sent: vec![],
-        notices: vec![],
-    }
-}
-
 fn cfg() -> Config {
     crate::config::from_options(
         |k| (k == "api_key").then(|| "sk_test_s3cr3t".into()),
@@ -412,15 +366,15 @@ fn cfg() -> Config {
 }
 
 /// One UPDATE row of user_1.
-fn update_user_1(st: &mut Statement, host: &mut Scripted, set: &Cells) -> Result<(), String> {
+fn update_user_1(st: &mut Statement, host: &mut FakeHost, set: &Cells) -> Result<(), String> {
     let id = Cell::String("user_1".into());
-    st.row(host, &cfg(), Op::Update, Some(&id), set)
+    st.row(host, &cfg(), Change::Update(&id, set))
 }
 
 #[test]
 fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
     let mut st = Statement::new(find("users").unwrap(), true, "id").unwrap();
-    let mut host = scripted(vec![
+    let mut host = FakeHost::scripted(vec![
         (200, r#"{"id":"user_1","object":"user"}"#),
         (200, r#"{"id":"user_1"}"#),
         (200, r#"{"id":"user_1"}"#),
@@ -430,7 +384,7 @@ fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
         ),
     ]);
     let row_a = row(&[("email_address", text("a@b.co"))]);
-    st.row(&mut host, &cfg(), Op::Insert, None, &row_a).unwrap();
+    st.row(&mut host, &cfg(), Change::Insert(&row_a)).unwrap();
     assert_eq!(host.notices, vec!["clerk_fdw: created users user_1"]);
     // An UPDATE of two kinds of column: the PATCH succeeds, the metadata PUT is refused.
     let set = row(&[("first_name", text("A")), ("public_metadata", json("[]"))]);
@@ -460,7 +414,7 @@ fn a_statement_counts_its_rows_and_tells_what_a_failure_left_behind() {
 fn a_failure_after_part_of_a_row_names_what_succeeded() {
     let mut st = Statement::new(find("users").unwrap(), true, "id").unwrap();
     // The PATCH succeeds, then the ban cannot reach Clerk (not retried: a POST).
-    let mut host = scripted(vec![(200, r#"{"id":"user_1"}"#), (0, "")]);
+    let mut host = FakeHost::scripted(vec![(200, r#"{"id":"user_1"}"#), (0, "")]);
     let set = row(&[("last_name", text("B")), ("banned", Some(Cell::Bool(true)))]);
     let e = update_user_1(&mut st, &mut host, &set).unwrap_err();
     assert!(
@@ -473,14 +427,12 @@ fn a_failure_after_part_of_a_row_names_what_succeeded() {
     );
     assert_eq!(host.sent.len(), 2);
     // A 404: the row is gone.
-    let mut host = scripted(vec![(404, "{}")]);
+    let mut host = FakeHost::scripted(vec![(404, "{}")]);
     let e = st
         .row(
             &mut host,
             &cfg(),
-            Op::Delete,
-            Some(&Cell::String("user_9".into())),
-            &[],
+            Change::Delete(&Cell::String("user_9".into())),
         )
         .unwrap_err();
     assert!(

@@ -45,6 +45,8 @@ pub struct Limits {
     pub max_pages: u64,
     /// `max_rows`: rows one scan may return.
     pub max_rows: u64,
+    /// `replay_mb`: rows a scan keeps for re-scans (a join's inner side), in bytes.
+    pub replay_bytes: usize,
 }
 
 pub const DEFAULT_LIMITS: Limits = Limits {
@@ -52,11 +54,14 @@ pub const DEFAULT_LIMITS: Limits = Limits {
     max_response_bytes: 64 << 20,
     max_pages: 20_000,
     max_rows: 10_000_000,
+    replay_bytes: crate::replay::DEFAULT_REPLAY_BYTES,
 };
 
-/// A whole-number server option within `lo..=hi`, or `default` when absent.
-fn number(
+/// A whole-number option of `level` ("server" or "table") within `lo..=hi`, or `default`
+/// when absent.
+fn number_of(
     option: &impl Fn(&str) -> Option<String>,
+    level: &str,
     name: &str,
     default: u64,
     lo: u64,
@@ -68,8 +73,9 @@ fn number(
     match crate::text::parse_i64(raw.trim_ascii()) {
         Some(v) if v >= lo as i64 && v <= hi as i64 => Ok(v as u64),
         _ => Err(fill(
-            "server option {name} '{raw}' must be a whole number from {lo} to {hi}",
+            "{level} option {name} '{raw}' must be a whole number from {lo} to {hi}",
             &[
+                ("level", level),
                 ("name", name),
                 ("raw", raw.trim_ascii()),
                 ("lo", &crate::text::int(lo as i64)),
@@ -77,6 +83,27 @@ fn number(
             ],
         )),
     }
+}
+
+fn number(
+    option: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+    lo: u64,
+    hi: u64,
+) -> Result<u64, String> {
+    number_of(option, "server", name, default, lo, hi)
+}
+
+/// `replay_mb` as bytes: what a scan keeps of its rows for re-scans. A table option of the
+/// same name overrides the server's (`default`).
+pub fn replay_bytes(
+    option: &impl Fn(&str) -> Option<String>,
+    level: &str,
+    default: usize,
+) -> Result<usize, String> {
+    let mb = number_of(option, level, "replay_mb", (default >> 20) as u64, 0, 1024)?;
+    Ok(mb as usize * (1 << 20))
 }
 
 /// Build the configuration from server options. `option` reads a server option;
@@ -143,6 +170,7 @@ pub fn from_options(
         max_response_bytes: number(&option, "max_response_mb", 64, 1, 1024)? as usize * (1 << 20),
         max_pages: number(&option, "max_pages", d.max_pages, 1, 1_000_000)?,
         max_rows: number(&option, "max_rows", d.max_rows, 1, 1_000_000_000)?,
+        replay_bytes: replay_bytes(&option, "server", d.replay_bytes)?,
     };
 
     Ok(Config {
@@ -301,6 +329,19 @@ mod tests {
     }
 
     #[test]
+    fn a_table_overrides_the_servers_replay_mb() {
+        let t = |pairs: &'static [(&'static str, &'static str)]| {
+            replay_bytes(&opts(pairs), "table", 5 << 20)
+        };
+        assert_eq!(t(&[]), Ok(5 << 20));
+        assert_eq!(t(&[("replay_mb", "256")]), Ok(256 << 20));
+        assert_eq!(
+            t(&[("replay_mb", "-1")]),
+            Err("table option replay_mb '-1' must be a whole number from 0 to 1024".into())
+        );
+    }
+
+    #[test]
     fn limits_have_defaults_and_checked_options() {
         let c = from_options(opts(&[("api_key", "k")]), no_vault).unwrap();
         assert_eq!(c.limits, DEFAULT_LIMITS);
@@ -311,6 +352,7 @@ mod tests {
                 ("max_response_mb", "128"),
                 ("max_pages", "3"),
                 ("max_rows", "1000"),
+                ("replay_mb", "0"),
             ]),
             no_vault,
         )
@@ -321,13 +363,15 @@ mod tests {
                 timeout_secs: 5,
                 max_response_bytes: 128 << 20,
                 max_pages: 3,
-                max_rows: 1000
+                max_rows: 1000,
+                replay_bytes: 0,
             }
         );
         for (name, bad) in [
             ("timeout_secs", "0"),
             ("max_pages", "lots"),
             ("max_rows", "-1"),
+            ("replay_mb", "2048"),
         ] {
             let e = from_options(opts(&[("api_key", "k"), (name, bad)]), no_vault).unwrap_err();
             assert!(

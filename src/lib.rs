@@ -25,6 +25,7 @@ pub mod heap;
 pub mod json;
 pub mod model;
 pub mod page;
+pub mod past;
 pub mod path;
 pub mod plan;
 mod prelude;
@@ -75,6 +76,8 @@ struct State {
     /// Unix seconds after which no request starts and no retry waits: the statement's
     /// budget (`timeout_secs`) from the moment the host created this instance.
     deadline: Option<i64>,
+    /// Scans a parameter change ended, for a later scan with the same values.
+    past: past::Past,
 }
 
 /// One instance serves one query on one thread; this is its state.
@@ -90,6 +93,7 @@ static STATE: Global = Global(RefCell::new(State {
     modify: None,
     began: false,
     deadline: None,
+    past: past::Past::new(),
 }));
 
 impl Global {
@@ -280,7 +284,13 @@ fn wit_cell(c: Cell) -> WitCell {
 }
 
 /// `first`: the instance's first scan, where a plan the host may run again is refused.
-fn begin(ctx: &Context, first: bool, plan_guard: bool) -> Result<Scan, FdwError> {
+/// `plan_guard` and `replay_bytes`: the server's options, which the table's may override.
+fn begin(
+    ctx: &Context,
+    first: bool,
+    plan_guard: bool,
+    replay_bytes: usize,
+) -> Result<Scan, FdwError> {
     let opts = ctx.get_options(&OptionsType::Table);
     let name = opts.require("object")?;
     let object = catalog::find(&name).ok_or_else(|| catalog::unknown_object(&name))?;
@@ -338,7 +348,8 @@ fn begin(ctx: &Context, first: bool, plan_guard: bool) -> Result<Scan, FdwError>
         count: l.count(),
         offset: l.offset(),
     });
-    Scan::new(object, &columns, &quals, limit)
+    let replay = config::replay_bytes(&|k| opts.get(k), "table", replay_bytes)?;
+    Ok(Scan::new(object, &columns, &quals, limit)?.replay_up_to(replay, !first))
 }
 
 impl Guest for ClerkFdw {
@@ -363,13 +374,18 @@ impl Guest for ClerkFdw {
     }
 
     fn begin_scan(ctx: &Context) -> FdwResult {
-        let (first, plan_guard) = STATE.with_borrow_mut(|s| {
+        let (first, plan_guard, replay) = STATE.with_borrow_mut(|s| {
             let first = !s.began;
             s.began = true;
-            (first, s.config.as_ref().is_none_or(|c| c.plan_guard))
+            let limits = s
+                .config
+                .as_ref()
+                .map(|c| (c.plan_guard, c.limits.replay_bytes));
+            let (guard, replay) = limits.unwrap_or((true, 0));
+            (first, guard, replay)
         });
-        let scan = begin(ctx, first, plan_guard)?;
-        STATE.with_borrow_mut(|s| s.scan = Some(scan));
+        let scan = begin(ctx, first, plan_guard, replay)?;
+        STATE.with_borrow_mut(|s| s.scan = Some(s.past.take(&scan).unwrap_or(scan)));
         Ok(())
     }
 
@@ -417,7 +433,12 @@ impl Guest for ClerkFdw {
     /// runs SQL (stats, metadata, Vault) may happen here, or the statement fails. Rows out
     /// were already counted in `iter_scan`.
     fn end_scan(_ctx: &Context) -> FdwResult {
-        STATE.with_borrow_mut(|s| s.scan = None);
+        STATE.with_borrow_mut(|s| {
+            // A parameter change ends a scan mid-query; its rows may serve a later one.
+            if let Some(scan) = s.scan.take() {
+                s.past.keep(scan);
+            }
+        });
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 //!
 //! `Scan` orchestrates: `pager` reads pages from Clerk, `count` answers `count(*)`,
 //! `bounds` keeps max_pages/max_rows, `page` turns a body into rows, `dedupe` drops rows
-//! already returned, `replay` serves a re-scan, `project` turns a row into cells.
+//! already returned, `replay` serves a re-scan from the rows returned, `project` turns a row into cells.
 
 use crate::prelude::*;
 
@@ -16,9 +16,8 @@ use crate::model::{Cell, Host, Limit, Qual, QualValue, QueryColumn};
 use crate::page::{self, row_id, RowSpan};
 use crate::plan::{self, Fetch};
 use crate::project::Projection;
-use crate::replay::Replay;
-use crate::text::fill;
-use alloc::rc::Rc;
+use crate::replay::{Replay, Restart, DEFAULT_REPLAY_BYTES};
+use crate::text::{fill, int};
 use bounds::Tally;
 use count::Count;
 use pager::{at, Pager};
@@ -32,11 +31,14 @@ pub use pager::PAGE_SIZE;
 #[derive(Debug)]
 pub struct Scan {
     object: &'static Object,
+    /// What was asked for: a later scan asking the same can be answered by this one.
+    columns: Vec<QueryColumn>,
+    quals: Vec<Qual>,
     projection: Projection,
     fetches: Vec<Fetch>,
     pager: Pager,
     /// The current page's body, the rows of it still to return, and its fetch.
-    page: Rc<String>,
+    page: String,
     rows: alloc::vec::IntoIter<RowSpan>,
     rows_fetch: usize,
     seen: Seen,
@@ -44,6 +46,8 @@ pub struct Scan {
     tally: Tally,
     /// Whether this scan already said that it replaced a NUL character.
     nul_noticed: bool,
+    /// Whether this scan already said that a re-scan reads Clerk again.
+    reread_noticed: bool,
     /// Said (or raised) when the first row is asked for, not at `begin_scan`: a join's inner
     /// scan starts with placeholder parameters and gets real ones at its first re-scan.
     notices: Vec<String>,
@@ -92,16 +96,19 @@ impl Scan {
         Ok(Scan {
             count: Count::mode(object, nothing_needed, &fetches),
             object,
+            columns: columns.to_vec(),
+            quals: quals.to_vec(),
             projection: Projection::new(object, columns, quals),
             pager: Pager::new(object, first_page, &fetches),
             seen: Seen::new(chunks_may_overlap(&fetches)),
             fetches,
-            page: Rc::default(),
+            page: String::new(),
             rows: Vec::new().into_iter(),
             rows_fetch: 0,
-            replay: Replay::default(),
+            replay: Replay::new(DEFAULT_REPLAY_BYTES, false),
             tally: Tally::default(),
             nul_noticed: false,
+            reread_noticed: false,
             notices,
             deferred_error,
         })
@@ -132,6 +139,11 @@ impl Scan {
                 return Ok(more);
             }
         }
+        // A re-scan hands out the rows already read, then reads on where the first pass
+        // stopped. Replayed rows cost no request and count toward no bound or statistic.
+        if self.replay.next_row(out) {
+            return Ok(true);
+        }
         loop {
             if let Some(RowSpan { row, parent }) = self.rows.next() {
                 self.tally.row(cfg, self.object.name)?;
@@ -150,6 +162,7 @@ impl Scan {
                     host.notice(&nul_notice(self.object.name, column, &id));
                 }
                 self.tally.report(host, self.rows.len() == 0);
+                self.replay.keep(out);
                 return Ok(true);
             }
             if !self.next_page(host, cfg)? {
@@ -158,27 +171,58 @@ impl Scan {
         }
     }
 
-    /// Start over with the same quals: replay buffered pages, then continue live.
+    /// Keep at most `bytes` of returned rows for re-scans (the option `replay_mb`), from
+    /// the first row if `rescan` (the scan is a join's later one), else once rescanned.
+    pub fn replay_up_to(mut self, bytes: usize, rescan: bool) -> Scan {
+        self.replay = Replay::new(bytes, rescan);
+        self
+    }
+
+    /// Whether `other` asks for the same rows (object, columns, conditions and values).
+    pub fn same_request(&self, other: &Scan) -> bool {
+        self.object.name == other.object.name
+            && self.columns == other.columns
+            && self.quals == other.quals
+    }
+
+    /// Whether every row was read and is kept: a re-scan needs no request at all. The
+    /// memory it holds when so.
+    pub fn replayable(&self) -> Option<usize> {
+        let read_all = self.pager.fetch >= self.fetches.len() && self.rows.len() == 0;
+        let counting = matches!(self.count, Some(Count::Ask | Count::Left { .. }));
+        let clean = self.deferred_error.is_none() && !counting;
+        (read_all && clean).then(|| self.replay.kept()).flatten()
+    }
+
+    pub fn replay_cap(&self) -> usize {
+        self.replay.cap()
+    }
+
+    /// Start over with the same quals: replay the rows returned so far, then continue the
+    /// read where it stopped; or, past the replay's cap, read Clerk again from the start.
     pub fn rescan(&mut self) {
         if let Some(count) = &mut self.count {
             count.restart();
         }
-        self.rows = Vec::new().into_iter();
-        self.page = Rc::default();
-        self.seen = Seen::new(chunks_may_overlap(&self.fetches));
-        if !self.replay.restart() {
-            self.pager.start(&self.fetches, 0);
+        match self.replay.restart() {
+            Restart::Replay => return,
+            Restart::ReadAgain => {}
+            Restart::OverCap if self.reread_noticed => {}
+            Restart::OverCap => {
+                self.reread_noticed = true;
+                let notice = reread_notice(self.object.name, self.replay.cap());
+                self.notices.push(notice);
+            }
         }
+        self.rows = Vec::new().into_iter();
+        self.page = String::new();
+        self.seen = Seen::new(chunks_may_overlap(&self.fetches));
+        self.pager.start(&self.fetches, 0);
+        self.tally.new_pass();
     }
 
     /// Load the next page into `self.rows`; false when there is none.
     fn next_page(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<bool, String> {
-        if let Some((fetch, body)) = self.replay.next_page() {
-            let f = at(&self.fetches, fetch);
-            let page = page::parse(self.object.name, &f.path, f.paging, &body)?;
-            self.accept(fetch, body, page.rows);
-            return Ok(true);
-        }
         loop {
             let fetch = self.pager.fetch;
             if fetch >= self.fetches.len() {
@@ -193,7 +237,6 @@ impl Scan {
             let Some((body, page)) = self.pager.read(host, cfg, &self.fetches)? else {
                 continue;
             };
-            self.replay.keep(fetch, Rc::clone(&body));
             let n = page.rows.len() as u64;
             if self.accept(fetch, body, page.rows) {
                 self.pager.repeated_page(&self.fetches, n)?;
@@ -204,7 +247,7 @@ impl Scan {
 
     /// Queue the page's new rows. True when the page was non-empty and entirely a repeat
     /// of the previous page.
-    fn accept(&mut self, fetch: usize, body: Rc<String>, rows: page::Spans) -> bool {
+    fn accept(&mut self, fetch: usize, body: String, rows: page::Spans) -> bool {
         let expect = at(&self.fetches, fetch).expect.as_ref();
         let (kept, repeat) = self.seen.filter(&body, rows, expect);
         self.rows = page::rows(&body, kept, self.object.elements).into_iter();
@@ -212,6 +255,16 @@ impl Scan {
         self.rows_fetch = fetch;
         repeat
     }
+}
+
+fn reread_notice(object: &str, cap: usize) -> String {
+    fill(
+        "clerk_fdw: {object} is read from Clerk again for each re-scan (the inner side of a \
+         join): its rows take more than the {mb} MiB a scan keeps for re-scans. Raise the \
+         option replay_mb (ALTER FOREIGN TABLE … OPTIONS (ADD replay_mb '…'), or on the \
+         server), select fewer columns, or add conditions that push down",
+        &[("object", object), ("mb", &int((cap >> 20) as i64))],
+    )
 }
 
 fn nul_notice(object: &str, column: &str, id: &str) -> String {

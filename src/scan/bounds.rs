@@ -11,7 +11,7 @@ use crate::text::{fill, int};
 pub struct Tally {
     /// Pages read from Clerk by the whole scan (count requests included).
     pages_read: u64,
-    /// Rows handed to Postgres by the whole scan.
+    /// Rows read from Clerk and handed to Postgres in this pass.
     rows_returned: u64,
     /// Rows handed over since the last `rows_returned` report.
     unreported: u64,
@@ -35,6 +35,12 @@ impl Tally {
     /// A count request: one page read, never refused (a count is one request).
     pub fn counted(&mut self) {
         self.pages_read += 1;
+    }
+
+    /// The scan reads from the start again (a re-scan that cannot replay): `max_rows`
+    /// bounds each pass, `max_pages` the whole scan.
+    pub fn new_pass(&mut self) {
+        self.rows_returned = 0;
     }
 
     /// One more row for Postgres, within `max_rows`.

@@ -13,7 +13,6 @@ use crate::page::{self, row_id, Cursor, Page};
 use crate::plan::Fetch;
 use crate::text::{cat, fill, int};
 use crate::url::{encode, QueryString};
-use alloc::rc::Rc;
 
 /// Clerk's maximum page size.
 pub const PAGE_SIZE: u64 = 500;
@@ -72,7 +71,7 @@ impl Pager {
         host: &mut dyn Host,
         cfg: &Config,
         fetches: &[Fetch],
-    ) -> Result<Option<(Rc<String>, Page)>, String> {
+    ) -> Result<Option<(String, Page)>, String> {
         let f = at(fetches, self.fetch);
         let Some(body) = self.request(host, cfg, f)? else {
             self.cursor = Cursor::Done; // 404 on a by-id/single lookup: no row
@@ -84,7 +83,7 @@ impl Pager {
         if !self.advance(&f.path, page.rows.len() as u64, last_id, page.total)? {
             return Ok(None);
         }
-        Ok(Some((Rc::new(body), page)))
+        Ok(Some((body, page)))
     }
 
     /// GET the live fetch's next page. Falls back from cursor to offset paging if Clerk

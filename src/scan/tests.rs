@@ -3,7 +3,6 @@ use crate::catalog::find;
 use crate::config;
 use crate::fake::FakeHost;
 use crate::model::{HttpResponse, PgType, QualValue};
-use crate::replay::REPLAY_CAP_BYTES;
 use serde_json::{json, Value};
 
 /// The shared fake host, answering reads by url.
@@ -392,9 +391,12 @@ fn malformed_json_and_wrong_shapes_name_object_and_path() {
 
 #[test]
 fn rescan_replays_buffered_pages_without_requests() {
+    // Postgres rescans a nested loop's inner side before reading it, for the first outer
+    // row too: from then on the scan keeps its rows.
     let obj = find("billing_statements").unwrap();
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
     let mut host = fake(envelope_server(700));
+    scan.rescan();
     let first = drain(&mut scan, &mut host).unwrap();
     assert_eq!(host.urls.len(), 2);
     scan.rescan();
@@ -403,40 +405,120 @@ fn rescan_replays_buffered_pages_without_requests() {
     assert_eq!(host.urls.len(), 2, "replayed from memory");
 
     // A re-scan mid-way replays what was read, then continues live.
-    let mut scan = Scan::new(
-        obj,
-        &id_col(),
-        &[],
-        Some(Limit {
-            count: 3,
-            offset: 0,
-        }),
-    )
-    .unwrap();
+    let limit = Some(Limit {
+        count: 3,
+        offset: 0,
+    });
+    let mut scan = Scan::new(obj, &id_col(), &[], limit).unwrap();
     let mut host = fake(envelope_server(700));
     let mut row = vec![];
+    scan.rescan();
     scan.next_row(&mut host, &cfg(), &mut row).unwrap();
     scan.rescan();
     assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 700);
     assert_eq!(host.urls.len(), 3);
+
+    // A scan rescanned only after rows went out (never in a nested loop) reads again once,
+    // within max_rows per pass, then replays.
+    let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
+    let mut host = fake(envelope_server(700));
+    let cfg = config::from_options(
+        |k| match k {
+            "api_key" => Some("sk_test_secret".into()),
+            "max_rows" => Some("700".into()),
+            _ => None,
+        },
+        |_| None,
+    )
+    .unwrap();
+    let mut pass = |scan: &mut Scan, host: &mut FakeHost| {
+        let mut n = 0;
+        while scan.next_row(host, &cfg, &mut row).unwrap() {
+            n += 1;
+        }
+        n
+    };
+    assert_eq!(pass(&mut scan, &mut host), 700);
+    for _ in 0..3 {
+        scan.rescan();
+        assert_eq!(pass(&mut scan, &mut host), 700);
+    }
+    assert_eq!(
+        host.urls.len(),
+        4,
+        "the first two passes read, the others replay"
+    );
+    assert!(host.notices.is_empty(), "{:?}", host.notices);
 }
 
 #[test]
-fn rescan_refetches_when_over_the_replay_cap() {
+fn rescans_replay_rows_without_requests_or_bounds() {
+    // The inner side of a nested loop: 1,000 rows in two pages, rescanned per outer row.
     let obj = find("billing_statements").unwrap();
+    let cfg = config::from_options(
+        |k| match k {
+            "api_key" => Some("sk_test_secret".into()),
+            "max_rows" => Some("1000".into()),
+            _ => None,
+        },
+        |_| None,
+    )
+    .unwrap();
     let mut scan = Scan::new(obj, &id_col(), &[], None).unwrap();
-    let pad = "x".repeat(REPLAY_CAP_BYTES / 400);
-    let mut host = fake(move |url| {
-        let offset: u64 = param(url, "offset").map_or(0, |o| o.parse().unwrap());
-        let data: Vec<Value> = (offset..(offset + 500).min(1000))
-            .map(|i| json!({"id": format!("x_{i:05}"), "pad": pad}))
-            .collect();
-        ok(json!({"data": data, "total_count": 1000}))
-    });
-    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 1000);
+    let mut host = fake(envelope_server(1000));
+    let mut first = Vec::new();
+    let mut row = vec![];
     scan.rescan();
+    while scan.next_row(&mut host, &cfg, &mut row).unwrap() {
+        first.push(row.clone());
+    }
+    for _ in 0..5 {
+        scan.rescan();
+        let mut again = Vec::new();
+        while scan.next_row(&mut host, &cfg, &mut row).unwrap() {
+            again.push(row.clone());
+        }
+        assert_eq!(again, first);
+    }
+    assert_eq!(host.urls.len(), 2, "only the first pass asks Clerk");
+    assert_eq!(
+        host.rows_reports.iter().sum::<i64>(),
+        1000,
+        "replays are not counted"
+    );
+    assert!(host.notices.is_empty(), "{:?}", host.notices);
+}
+
+#[test]
+fn rescan_reads_again_past_the_replay_cap_and_says_so_once() {
+    let obj = find("billing_statements").unwrap();
+    // Room for about 300 of the 1,000 rows.
+    let mut scan = Scan::new(obj, &id_col(), &[], None)
+        .unwrap()
+        .replay_up_to(300 * 100, false);
+    let mut host = fake(envelope_server(1000));
     assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 1000);
-    assert_eq!(host.urls.len(), 4);
+    for _ in 0..2 {
+        scan.rescan();
+        assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 1000);
+    }
+    assert_eq!(host.urls.len(), 6, "two pages per pass");
+    assert_eq!(host.notices.len(), 1, "{:?}", host.notices);
+    assert!(
+        host.notices[0].contains("billing_statements is read from Clerk again for each re-scan")
+            && host.notices[0].contains("replay_mb"),
+        "{}",
+        host.notices[0]
+    );
+    // replay_mb 0 keeps nothing.
+    let mut scan = Scan::new(obj, &id_col(), &[], None)
+        .unwrap()
+        .replay_up_to(0, false);
+    let mut host = fake(envelope_server(10));
+    drain(&mut scan, &mut host).unwrap();
+    scan.rescan();
+    assert_eq!(drain(&mut scan, &mut host).unwrap().len(), 10);
+    assert_eq!(host.urls.len(), 2);
 }
 
 #[test]

@@ -86,6 +86,7 @@ pub enum Phase {
     End,
 }
 
+mod join;
 mod modify;
 mod plan;
 mod query;
@@ -95,6 +96,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
+pub use join::*;
 pub use modify::*;
 pub use plan::*;
 pub use query::*;

@@ -6139,7 +6139,7 @@ macro_rules! __export_clerk_fdw_impl {
 pub(crate) use __export_clerk_fdw_impl as export;
 #[cfg(target_arch = "wasm32")]
 #[unsafe(
-    link_section = "component-type:wit-bindgen:0.41.0:supabase:clerk-fdw@0.3.2:clerk-fdw:encoded world"
+    link_section = "component-type:wit-bindgen:0.41.0:supabase:clerk-fdw@0.3.3:clerk-fdw:encoded world"
 )]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
@@ -6229,7 +6229,7 @@ j\x01\x10\x01\x09\x01@\x02\x03ctx\x0d\x03row\x0f\0\x11\x04\0\x09iter-scan\x01\x1
 rowid\x01\0\x0b\x04\0\x06delete\x01\x15\x04\0\x0aend-modify\x01\x0e\x01ps\x01j\x01\
 \x16\x01\x09\x01@\x02\x03ctx\x0d\x04stmt\x05\0\x17\x04\0\x15import-foreign-schem\
 a\x01\x18\x04\0\x20supabase:wrappers/routines@0.2.0\x05\x0b\x04\0\"supabase:cler\
-k-fdw/clerk-fdw@0.3.2\x04\0\x0b\x0f\x01\0\x09clerk-fdw\x03\0\0\0G\x09producers\x01\
+k-fdw/clerk-fdw@0.3.3\x04\0\x0b\x0f\x01\0\x09clerk-fdw\x03\0\0\0G\x09producers\x01\
 \x0cprocessed-by\x02\x0dwit-component\x070.227.1\x10wit-bindgen-rust\x060.41.0";
 #[inline(never)]
 #[doc(hidden)]

@@ -126,6 +126,11 @@ impl Replay {
         }
     }
 
+    /// Rows kept.
+    pub fn rows(&self) -> usize {
+        self.rows.len()
+    }
+
     /// The memory of the rows kept when every row returned so far is kept.
     pub fn kept(&self) -> Option<usize> {
         (self.state == State::Keeping).then_some(self.bytes)

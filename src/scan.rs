@@ -48,6 +48,9 @@ pub struct Scan {
     nul_noticed: bool,
     /// Whether this scan already said that a re-scan reads Clerk again.
     reread_noticed: bool,
+    /// Rows handed out again by re-scans, and whether that was said to be slow.
+    replayed: u64,
+    hinted: bool,
     /// Said (or raised) when the first row is asked for, not at `begin_scan`: a join's inner
     /// scan starts with placeholder parameters and gets real ones at its first re-scan.
     notices: Vec<String>,
@@ -109,6 +112,8 @@ impl Scan {
             tally: Tally::default(),
             nul_noticed: false,
             reread_noticed: false,
+            replayed: 0,
+            hinted: false,
             notices,
             deferred_error,
         })
@@ -205,7 +210,14 @@ impl Scan {
             count.restart();
         }
         match self.replay.restart() {
-            Restart::Replay => return,
+            Restart::Replay => {
+                self.replayed = self.replayed.saturating_add(self.replay.rows() as u64);
+                if self.replayed >= NESTED_LOOP_HINT_ROWS && !self.hinted {
+                    self.hinted = true;
+                    self.notices.push(nested_loop_notice(self.object.name));
+                }
+                return;
+            }
             Restart::ReadAgain => {}
             Restart::OverCap if self.reread_noticed => {}
             Restart::OverCap => {
@@ -255,6 +267,21 @@ impl Scan {
         self.rows_fetch = fetch;
         repeat
     }
+}
+
+/// Replayed rows past which a nested loop's cost is worth a hint: each goes through the
+/// host and Postgres' join filter again (about a microsecond each, measured).
+const NESTED_LOOP_HINT_ROWS: u64 = 2_000_000;
+
+fn nested_loop_notice(object: &str) -> String {
+    fill(
+        "clerk_fdw: {object} has been rescanned from memory for over 2,000,000 rows so far \
+         (the inner side of a nested-loop join; Postgres sees no row counts of Clerk tables \
+         and plans each as one row). No request is repeated, but each row passes through \
+         the join again: SET enable_nestloop = off for this query makes it a hash join that \
+         reads each table once",
+        &[("object", object)],
+    )
 }
 
 fn reread_notice(object: &str, cap: usize) -> String {

@@ -487,6 +487,22 @@ fn rescans_replay_rows_without_requests_or_bounds() {
         "replays are not counted"
     );
     assert!(host.notices.is_empty(), "{:?}", host.notices);
+    // Two million rows through the join again earn one hint.
+    for _ in 0..2000 {
+        scan.rescan();
+    }
+    scan.next_row(&mut host, &cfg, &mut row).unwrap();
+    assert_eq!(host.notices.len(), 1);
+    assert!(
+        host.notices[0].contains("SET enable_nestloop = off"),
+        "{}",
+        host.notices[0]
+    );
+    for _ in 0..2000 {
+        scan.rescan();
+    }
+    scan.next_row(&mut host, &cfg, &mut row).unwrap();
+    assert_eq!(host.notices.len(), 1, "once");
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //!
 //! It prints figures only; nothing here asserts on timings. See docs/benchmarks.md.
 
-use clerk_fdw_testhost::host::{Cell, Host, Query, QuerySpec, TypeOid};
+use clerk_fdw_testhost::host::{
+    nested_loop, Cell, Host, JoinRow, QualSpec, Query, QuerySpec, TypeOid,
+};
 use clerk_fdw_testhost::http;
 use clerk_fdw_testhost::mock::{Dataset, MockClerk, DEFAULT_API_KEY};
 use serde_json::Value;
@@ -310,6 +312,9 @@ fn main() {
     }
 
     // -----------------------------------------------------------------------------------------
+    joins(&host);
+
+    // -----------------------------------------------------------------------------------------
     section("One query end to end, as the real host runs it");
     for (name, s) in [("A", &a), ("B", &b), ("C", &c)] {
         println!(
@@ -324,6 +329,91 @@ fn main() {
         "\nbench finished in {} (incl. data generation); load average now {}",
         secs(bench_started.elapsed()),
         load_average().unwrap_or_else(|| "unknown".to_string())
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joins
+// ---------------------------------------------------------------------------------------------
+
+/// Users in the join scenarios (the measurement in a real host).
+const JOIN_USERS: usize = 20_000;
+
+/// Two Clerk tables joined as Postgres plans them (a nested loop, users outside, measured
+/// with `explain` in Wrappers 0.6.2): requests, time and the inner scan's peak memory.
+fn joins(host: &Host) {
+    section(&format!(
+        "Joins at {JOIN_USERS} users (nested loop, users outer)"
+    ));
+    let mock = MockClerk::start(Dataset::generate(JOIN_USERS));
+    let count = |org: &Value| {
+        let id = org["id"].as_str().unwrap_or_default();
+        let ds = mock.dataset();
+        ds.organization_memberships
+            .iter()
+            .filter(|m| m["organization"]["id"] == id)
+            .count()
+    };
+    let org = mock
+        .dataset()
+        .organizations
+        .iter()
+        .max_by_key(|o| count(o))
+        .and_then(|o| o["id"].as_str().map(String::from))
+        .unwrap_or_default();
+    let table = |object: &str, columns: &[&str], quals: Vec<QualSpec>| {
+        let mut spec = spec(&mock, &[]);
+        spec.table_options = vec![("object".into(), object.into())];
+        spec.columns = columns
+            .iter()
+            .map(|c| (c.to_string(), TypeOid::String))
+            .collect();
+        spec.quals = quals;
+        host.new_query(spec)
+            .unwrap_or_else(|e| fail(&format!("init: {e:#}")))
+    };
+    let cases = [
+        (
+            "members of one org with their users",
+            vec![QualSpec::eq("organization_id", Cell::String(org))],
+        ),
+        ("all memberships with their users", vec![]),
+    ];
+    for (name, quals) in cases {
+        mock.clear_requests();
+        let t = Instant::now();
+        let mut users = table("users", &["id", "primary_email_address"], vec![]);
+        let mut members = table("organization_memberships", &["user_id", "role"], quals);
+        let same = |u: &JoinRow, m: &JoinRow| u[0].is_some() && u[0] == m[0];
+        let rows = nested_loop(&mut users, &mut members, None, same)
+            .unwrap_or_else(|e| fail(&format!("join: {e}")));
+        println!(
+            "  {name:<37}: {} rows, {} requests, {}, inner scan peak {}",
+            rows.len(),
+            mock.requests().len(),
+            secs(t.elapsed()),
+            bytes(members.guest_memory_bytes())
+        );
+    }
+    // The inner side's memory when it is the big one: users rescanned per membership.
+    mock.clear_requests();
+    let t = Instant::now();
+    let mut members = table("organization_memberships", &["user_id"], vec![]);
+    let mut users = table(
+        "users",
+        &["id", "primary_email_address", "created_at"],
+        vec![],
+    );
+    let same = |m: &JoinRow, u: &JoinRow| m[0].is_some() && m[0] == u[0];
+    let rows = nested_loop(&mut members, &mut users, None, same)
+        .unwrap_or_else(|e| fail(&format!("join: {e}")));
+    println!(
+        "  {:<37}: {} rows, {} requests, {}, inner scan peak {}",
+        "memberships outer, users inner",
+        rows.len(),
+        mock.requests().len(),
+        secs(t.elapsed()),
+        bytes(users.guest_memory_bytes())
     );
 }
 

@@ -1,6 +1,7 @@
 //! Scripted failures and Clerk-style error bodies.
 
-use super::*;
+use super::api::{clerk_error_body, Resp};
+use super::server::Shared;
 
 /// A scripted response for the next `times` requests whose path starts with `path_prefix`.
 #[derive(Debug, Clone)]
@@ -73,28 +74,6 @@ impl Fault {
         self.applied = true;
         self
     }
-}
-
-pub(crate) fn clerk_error_body(message: &str, long_message: &str, code: &str) -> String {
-    json!({
-        "errors": [{"message": message, "long_message": long_message, "code": code}],
-        "clerk_trace_id": "trace_mock",
-    })
-    .to_string()
-}
-
-pub(crate) fn clerk_param_error(param: &str, long_message: &str) -> Resp {
-    let body = json!({
-        "errors": [{
-            "message": "is invalid",
-            "long_message": long_message,
-            "code": "form_param_value_invalid",
-            "meta": {"param_name": param},
-        }],
-        "clerk_trace_id": "trace_mock",
-    })
-    .to_string();
-    Resp::json(422, body)
 }
 
 /// The first queued fault for this request, and whether the write is applied first.

@@ -1,6 +1,9 @@
 //! Precomputed lookups over the dataset, so filtering a page never walks every object.
 
-use super::*;
+use super::dataset::Dataset;
+use super::records::{get_i64, get_path, get_str};
+use serde_json::Value;
+use std::collections::HashMap;
 
 /// Precomputed facts about one user, for filtering without walking JSON.
 pub(crate) struct UserMeta {

@@ -1,6 +1,9 @@
 //! List answers: paging, ordering and the bare-array / envelope shapes.
 
-use super::*;
+use super::api::{clerk_param_error, Resp, Q};
+use super::records::{get_path, get_str};
+use serde_json::Value;
+use std::cmp::Ordering as CmpOrdering;
 
 pub(crate) fn to_json(v: &Value) -> String {
     v.to_string()
@@ -120,4 +123,28 @@ pub(crate) fn page_rows<'a>(
         .iter()
         .map(|&i| &items[i])
         .collect()
+}
+
+/// Indexes of `items` with this `status` (if given) whose `email_address` contains `query`
+/// case-insensitively (if given and not empty): Clerk's `status` + `query` filters.
+pub(crate) fn status_and_query(
+    items: &[Value],
+    status: Option<&str>,
+    query: Option<&str>,
+) -> Vec<usize> {
+    let query = query.filter(|s| !s.is_empty()).map(str::to_lowercase);
+    (0..items.len())
+        .filter(|&i| {
+            let v = &items[i];
+            status.is_none_or(|s| get_str(v, "status") == Some(s))
+                && query.as_deref().is_none_or(|ql| {
+                    get_str(v, "email_address").is_some_and(|e| contains_ci(e, ql))
+                })
+        })
+        .collect()
+}
+
+/// Every index of a list of `n` items, in stored order.
+pub(crate) fn all_indexes(n: usize) -> Vec<usize> {
+    (0..n).collect()
 }

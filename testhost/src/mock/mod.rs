@@ -56,33 +56,36 @@
 // `is_multiple_of`).
 #![allow(clippy::manual_is_multiple_of)]
 
-mod dataset;
-mod directory;
+// The server and its plumbing.
+mod api;
 mod faults;
+mod router;
+mod server;
+// The data set: records, their generation, the lookups built from them, list helpers.
+mod dataset;
 mod index;
 mod lists;
 mod records;
-mod routes;
-mod server;
+// One module per resource: its records where they are not the generator's, its reads and
+// its writes.
+mod access;
+mod billing;
+mod instance;
+mod invitations;
+mod organizations;
+mod sessions;
 mod users;
-mod writes;
+mod waitlist;
 
 #[cfg(test)]
 mod tests;
 
-pub use dataset::*;
-pub use faults::*;
-pub use records::*;
-pub use server::*;
-// Crate-internal pieces the sibling modules share.
-use directory::*;
-use index::*;
-use lists::*;
-use routes::*;
-use users::*;
-pub use writes::MOCK_CLIENT_SECRET;
-use writes::*;
-
-use serde_json::{json, Map, Value};
-use std::cmp::Ordering as CmpOrdering;
-use std::collections::HashMap;
+pub use dataset::Dataset;
+pub use faults::Fault;
+pub use instance::MOCK_CLIENT_SECRET;
+pub use records::{
+    mock_id, org_count, phone_id, user_created_at, ymd_from_ms, UserTraits, BASE_TIME_MS,
+    DEFAULT_API_KEY, FIRST_NAMES, INSTANCE_ID, LAST_NAMES, MIN_BILLING_API_VERSION, ORG_NAMES,
+    USER_CREATED_STEP_MS,
+};
+pub use server::{DatasetGuard, MockClerk, RecordedRequest};

@@ -2,7 +2,9 @@
 //! a plan, a subscription, ...). [`Dataset::generate`](super::Dataset::generate) puts them
 //! together.
 
-use super::*;
+use serde_json::json;
+use serde_json::Map;
+use serde_json::Value;
 
 /// The API key [`MockClerk::start`] accepts.
 pub const DEFAULT_API_KEY: &str = "sk_test_mock";

@@ -1,12 +1,16 @@
 //! The loopback HTTP server (tiny_http): records every request, answers through
 //! [`respond`](super::respond), and stops when the [`MockClerk`] is dropped.
 
-use super::*;
-
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
+
+use super::dataset::Dataset;
+use super::faults::Fault;
+use super::index::Index;
+use super::records::DEFAULT_API_KEY;
+use super::router::respond;
 
 /// Threads answering requests (the component sends one at a time; tests may share a mock).
 const WORKERS: usize = 2;

@@ -1,7 +1,16 @@
 //! The mock against the real API's documented behaviour.
 
-use super::*;
 use crate::http::{request, HttpResponse};
+use serde_json::json;
+use serde_json::Value;
+
+use super::dataset::Dataset;
+use super::faults::Fault;
+
+use super::records::{
+    mock_id, user_created_at, ymd_from_ms, UserTraits, BASE_TIME_MS, DEFAULT_API_KEY,
+};
+use super::server::{percent_decode, MockClerk};
 
 fn auth() -> Vec<(String, String)> {
     vec![

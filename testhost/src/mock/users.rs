@@ -1,6 +1,21 @@
-//! `GET /users` and `/users/count`: filters, ordering and paging over the user index.
+//! Users: the list and its count (filters, ordering, paging over the user index), a user by
+//! id and what hangs off a user (memberships, organization invitations, subscription);
+//! create, update, metadata, ban/lock and delete.
 
-use super::*;
+use super::api::{
+    body, clerk_param_error, deleted, now_ms, set_fields, taken, time_field, Fields, PlusMinus,
+    Resp, NO_FIELDS, Q,
+};
+use super::index::UserMeta;
+use super::lists::{
+    apply_order, contains_ci, list_json, page, paged_envelope, status_and_query, to_json,
+};
+use super::organizations::MEMBERSHIP_ORDER;
+use super::records::{email_verification, get_path, get_str, make_email};
+use super::server::Data;
+use serde_json::json;
+use serde_json::Value;
+use std::cmp::Ordering as CmpOrdering;
 
 /// Sort key of a user for `order_by`.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
@@ -281,4 +296,307 @@ pub(crate) fn users_list(sh: &Data, q: &Q, count_only: bool) -> Result<Resp, Res
         rows.extend(page(&idx, limit, offset).iter().map(|&i| &d.users[i]));
     }
     Ok(Resp::ok(list_json(&rows)))
+}
+
+pub(crate) const USER_CREATE: Fields = Fields(&[
+    "external_id",
+    "first_name",
+    "last_name",
+    "locale",
+    "email_address[]",
+    "email_address_identification_status",
+    "phone_number[]",
+    "phone_number_identification_status",
+    "web3_wallet[]",
+    "username",
+    "password",
+    "password_digest",
+    "password_hasher",
+    "skip_password_checks",
+    "skip_password_requirement",
+    "totp_secret",
+    "backup_codes",
+    "public_metadata",
+    "private_metadata",
+    "unsafe_metadata",
+    "delete_self_enabled",
+    "legal_accepted_at",
+    "skip_legal_checks",
+    "skip_user_requirement",
+    "create_organization_enabled",
+    "create_organizations_limit",
+    "created_at",
+    "bypass_client_trust",
+    "banned",
+    "locked",
+]);
+
+pub(crate) const USER_UPDATE: Fields = Fields(&[
+    "external_id",
+    "first_name",
+    "last_name",
+    "locale",
+    "primary_email_address_id",
+    "notify_primary_email_address_changed",
+    "primary_phone_number_id",
+    "primary_web3_wallet_id",
+    "username",
+    "profile_image_id",
+    "password",
+    "password_digest",
+    "password_hasher",
+    "skip_password_checks",
+    "sign_out_of_other_sessions",
+    "totp_secret",
+    "backup_codes",
+    "delete_self_enabled",
+    "create_organization_enabled",
+    "legal_accepted_at",
+    "skip_legal_checks",
+    "create_organizations_limit",
+    "created_at",
+    "bypass_client_trust",
+]);
+
+pub(crate) const USER_METADATA: Fields =
+    Fields(&["public_metadata", "private_metadata", "unsafe_metadata"]);
+
+pub(crate) fn create_user(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &USER_CREATE, true)?;
+    let strings = |k: &str| -> Vec<String> {
+        map.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let emails = strings("email_address");
+    let phones = strings("phone_number");
+    for e in &emails {
+        let lower = e.to_lowercase();
+        if data
+            .index
+            .users
+            .iter()
+            .any(|u| u.emails_lower.contains(&lower))
+        {
+            return Err(taken("email_address", "email address"));
+        }
+    }
+    if let Some(name) = map.get("username").and_then(Value::as_str) {
+        if data
+            .index
+            .users
+            .iter()
+            .any(|u| u.username.as_deref() == Some(name))
+        {
+            return Err(taken("username", "username"));
+        }
+    }
+    let created = time_field(&map, "created_at")?.unwrap_or_else(now_ms);
+    let id = data.new_id("user");
+    let mut email_objects = Vec::new();
+    for e in &emails {
+        email_objects.push(make_email(data.new_id("idn"), e.clone(), created));
+    }
+    let phone_objects: Vec<Value> = phones
+        .iter()
+        .map(|p| {
+            json!({
+                "id": data.new_id("idn_p"), "object": "phone_number", "phone_number": p,
+                "reserved_for_second_factor": false, "default_second_factor": false,
+                "reserved": false, "verification": email_verification(created),
+                "linked_to": [], "created_at": created, "updated_at": created,
+            })
+        })
+        .collect();
+    let first_id = |objs: &[Value]| objs.first().map_or(Value::Null, |o| o["id"].clone());
+    let field = |k: &str| map.get(k).cloned().unwrap_or(Value::Null);
+    let object = |k: &str| map.get(k).cloned().unwrap_or_else(|| json!({}));
+    let user = json!({
+        "object": "user",
+        "id": id,
+        "external_id": field("external_id"),
+        "first_name": field("first_name"),
+        "last_name": field("last_name"),
+        "username": field("username"),
+        "locale": field("locale"),
+        "image_url": "https://img.clerk.com/mock/default.png",
+        "has_image": false,
+        "primary_email_address_id": first_id(&email_objects),
+        "primary_phone_number_id": first_id(&phone_objects),
+        "primary_web3_wallet_id": null,
+        "email_addresses": email_objects,
+        "phone_numbers": phone_objects,
+        "web3_wallets": [],
+        "external_accounts": [],
+        "public_metadata": object("public_metadata"),
+        "private_metadata": object("private_metadata"),
+        "unsafe_metadata": object("unsafe_metadata"),
+        "password_enabled": map.contains_key("password") || map.contains_key("password_digest"),
+        "two_factor_enabled": false,
+        "totp_enabled": false,
+        "backup_code_enabled": false,
+        "banned": map.get("banned").and_then(Value::as_bool).unwrap_or(false),
+        "locked": map.get("locked").and_then(Value::as_bool).unwrap_or(false),
+        "last_sign_in_at": null,
+        "last_active_at": null,
+        "legal_accepted_at": time_field(&map, "legal_accepted_at")?,
+        "created_at": created,
+        "updated_at": created,
+    });
+    data.dataset.users.push(user.clone());
+    Ok(Resp::ok(user.to_string()))
+}
+
+pub(crate) fn update_user(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &USER_UPDATE, true)?;
+    let i = Data::find(&data.dataset.users, id).ok_or_else(Resp::not_found)?;
+    if let Some(name) = map.get("username").and_then(Value::as_str) {
+        let others = data.index.users.iter().filter(|u| u.id != id);
+        if others.clone().any(|u| u.username.as_deref() == Some(name)) {
+            return Err(taken("username", "username"));
+        }
+    }
+    let user = &mut data.dataset.users[i];
+    for (key, list) in [
+        ("primary_email_address_id", "email_addresses"),
+        ("primary_phone_number_id", "phone_numbers"),
+    ] {
+        if let Some(v) = map.get(key).and_then(Value::as_str) {
+            let owned = user[list]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|e| get_str(e, "id") == Some(v)));
+            if !owned {
+                return Err(Resp::not_found());
+            }
+        }
+    }
+    set_fields(
+        user,
+        &map,
+        &[
+            "external_id",
+            "first_name",
+            "last_name",
+            "locale",
+            "username",
+            "primary_email_address_id",
+            "primary_phone_number_id",
+            "primary_web3_wallet_id",
+        ],
+    );
+    for k in ["legal_accepted_at", "created_at"] {
+        if let Some(ms) = time_field(&map, k)? {
+            user[k] = json!(ms);
+        }
+    }
+    user["updated_at"] = json!(now_ms());
+    Ok(Resp::ok(user.to_string()))
+}
+
+pub(crate) fn user_action(
+    data: &mut Data,
+    id: &str,
+    action: &str,
+    text: &str,
+) -> Result<Resp, Resp> {
+    body(text, &NO_FIELDS, false)?;
+    let i = Data::find(&data.dataset.users, id).ok_or_else(Resp::not_found)?;
+    let user = &mut data.dataset.users[i];
+    let (key, value) = match action {
+        "ban" => ("banned", true),
+        "unban" => ("banned", false),
+        "lock" => ("locked", true),
+        _ => ("locked", false),
+    };
+    user[key] = json!(value);
+    Ok(Resp::ok(user.to_string()))
+}
+
+pub(crate) fn delete_user(data: &mut Data, id: &str) -> Result<Resp, Resp> {
+    let i = Data::find(&data.dataset.users, id).ok_or_else(Resp::not_found)?;
+    data.dataset.users.remove(i);
+    data.dataset.organization_memberships.retain(|m| {
+        get_path(m, &["public_user_data", "user_id"]).and_then(Value::as_str) != Some(id)
+    });
+    Ok(deleted("user", id))
+}
+
+/// `GET /users/{id}`.
+pub(crate) fn user(sh: &Data, id: &str) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let ix = &sh.index;
+    Ok(match ix.user_by_id.get(id) {
+        Some(&i) => Resp::ok(to_json(&d.users[i])),
+        None => Resp::not_found(),
+    })
+}
+
+/// `GET /users/{id}/organization_memberships`.
+pub(crate) fn user_memberships(sh: &Data, q: &Q, id: &str) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let ix = &sh.index;
+    if !ix.user_by_id.contains_key(id) {
+        return Ok(Resp::not_found());
+    }
+    let (limit, offset) = q.paging()?;
+    let mut idx = ix.memberships_by_user.get(id).cloned().unwrap_or_default();
+    apply_order(
+        q,
+        &d.organization_memberships,
+        &mut idx,
+        MEMBERSHIP_ORDER,
+        ("created_at", true),
+    )?;
+    Ok(paged_envelope(
+        &d.organization_memberships,
+        &idx,
+        limit,
+        offset,
+    ))
+}
+
+/// `GET /users/{id}/billing/subscription`.
+pub(crate) fn user_subscription(sh: &Data, id: &str) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let ix = &sh.index;
+    Ok(match ix.user_sub.get(id) {
+        Some(&i) if ix.user_by_id.contains_key(id) => Resp::ok(to_json(&d.user_subscriptions[i].1)),
+        _ => Resp::not_found(),
+    })
+}
+
+/// `GET /users/{id}/organization_invitations`.
+pub(crate) fn user_org_invitations(sh: &Data, q: &Q, id: &str) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let ix = &sh.index;
+    // The invitations sent to any of the user's email addresses.
+    let Some(ui) = ix.user_by_id.get(id).copied() else {
+        return Ok(Resp::not_found());
+    };
+    let (limit, offset) = q.paging()?;
+    let addresses: Vec<&str> = d.users[ui]["email_addresses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| get_str(e, "email_address"))
+        .collect();
+    let status = q.get("status");
+    let idx: Vec<usize> = status_and_query(&d.organization_invitations, status, None)
+        .into_iter()
+        .filter(|&i| {
+            get_str(&d.organization_invitations[i], "email_address")
+                .is_some_and(|e| addresses.contains(&e))
+        })
+        .collect();
+    Ok(paged_envelope(
+        &d.organization_invitations,
+        &idx,
+        limit,
+        offset,
+    ))
 }

@@ -1,0 +1,127 @@
+//! Billing reads: plans, prices, subscription items, statements and payment attempts.
+
+use super::api::{clerk_param_error, Resp, Q};
+use super::lists::{all_indexes, array_or_envelope, paged_envelope, sort_by_path};
+use super::records::{get_i64, get_str, mock_id, money, BASE_TIME_MS, INSTANCE_ID};
+use super::server::Data;
+use serde_json::json;
+use serde_json::Value;
+
+/// Price `n` of `plan`: its monthly fee, or the annual one at ten months' worth.
+pub(crate) fn make_price(n: usize, plan: &Value, annual: bool) -> Value {
+    let monthly = get_i64(&plan["fee"], "amount").unwrap_or(0);
+    let amount = if annual { monthly * 10 } else { monthly };
+    json!({
+        "object": "commerce_price", "id": mock_id("cprice", n), "plan_id": plan["id"],
+        "instance_id": INSTANCE_ID, "currency": "USD", "currency_symbol": "$",
+        "amount": amount, "annual_monthly_amount": if annual { amount / 12 } else { monthly },
+        "fee": money(amount), "annual_monthly_fee": money(if annual { amount / 12 } else { monthly }),
+        "description": if annual { "Billed yearly" } else { "Billed monthly" },
+        "is_default": !annual, "created_at": BASE_TIME_MS + n as i64,
+        "supported_billing_periods": if annual { "annual" } else { "month" },
+    })
+}
+
+/// `GET /billing/plans`.
+pub(crate) fn plans(sh: &Data, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let (limit, offset) = q.paging()?;
+    let payer = q.get("payer_type");
+    if let Some(p) = payer {
+        if p != "user" && p != "org" {
+            return Err(clerk_param_error(
+                "payer_type",
+                "`payer_type` must be user or org",
+            ));
+        }
+    }
+    let idx: Vec<usize> = (0..d.billing_plans.len())
+        .filter(|&i| {
+            payer.is_none_or(|p| get_str(&d.billing_plans[i], "for_payer_type") == Some(p))
+        })
+        .collect();
+    Ok(paged_envelope(&d.billing_plans, &idx, limit, offset))
+}
+
+/// `GET /billing/subscription_items`.
+pub(crate) fn subscription_items(sh: &Data, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let ix = &sh.index;
+    let (limit, offset) = q.paging()?;
+    let status = q.get("status");
+    let plan_id = q.get("plan_id");
+    let payer = q.get("payer_type");
+    let include_free = q.flag("include_free");
+    let mut idx: Vec<usize> = (0..d.billing_subscription_items.len())
+        .filter(|&i| {
+            let m = &ix.items[i];
+            (include_free || !m.free)
+                && status.is_none_or(|s| {
+                    if s == "free_trial" {
+                        d.billing_subscription_items[i]
+                            .get("is_free_trial")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false)
+                    } else {
+                        m.status == s
+                    }
+                })
+                && plan_id.is_none_or(|p| m.plan_id.as_deref() == Some(p))
+                && payer.is_none_or(|p| m.payer_type.as_deref() == Some(p))
+        })
+        .collect();
+    idx.sort_by(|&a, &b| {
+        ix.items[b]
+            .created_at
+            .cmp(&ix.items[a].created_at)
+            .then(a.cmp(&b))
+    });
+    Ok(paged_envelope(
+        &d.billing_subscription_items,
+        &idx,
+        limit,
+        offset,
+    ))
+}
+
+/// `GET /billing/statements`.
+pub(crate) fn statements(sh: &Data, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let (limit, offset) = q.paging()?;
+    let mut idx = all_indexes(d.billing_statements.len());
+    sort_by_path(&d.billing_statements, &mut idx, &["timestamp"], true);
+    Ok(paged_envelope(&d.billing_statements, &idx, limit, offset))
+}
+
+/// `GET /billing/statements/{id}/payment_attempts`.
+pub(crate) fn payment_attempts(sh: &Data, q: &Q, stmt: &str) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let ix = &sh.index;
+    if !ix.statement_by_id.contains_key(stmt) {
+        return Ok(Resp::not_found());
+    }
+    let (limit, offset) = q.paging()?;
+    let mut idx = ix
+        .attempts_by_statement
+        .get(stmt)
+        .cloned()
+        .unwrap_or_default();
+    sort_by_path(&d.billing_payment_attempts, &mut idx, &["created_at"], true);
+    Ok(paged_envelope(
+        &d.billing_payment_attempts,
+        &idx,
+        limit,
+        offset,
+    ))
+}
+
+/// `GET /billing/prices`.
+pub(crate) fn prices(sh: &Data, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let (limit, offset) = q.paging()?;
+    let plan = q.get("plan_id");
+    let idx: Vec<usize> = (0..d.billing_prices.len())
+        .filter(|&i| plan.is_none_or(|p| get_str(&d.billing_prices[i], "plan_id") == Some(p)))
+        .collect();
+    Ok(array_or_envelope(q, &d.billing_prices, &idx, limit, offset))
+}

@@ -1,0 +1,346 @@
+//! A request to its endpoint: authentication, the API version, the array-filter bound,
+//! then the path (`route`) and the method to the resource module that serves it.
+
+use std::collections::HashMap;
+
+use super::api::{clerk_param_error, delete_in, deleted, update_in, Resp, Q};
+
+use super::faults::take_fault;
+use super::index::Index;
+use super::instance::{
+    create_domain, create_identifier, create_jwt_template, create_oauth_app, create_redirect_url,
+    delete_domain, update_jwt_template, DOMAIN_UPDATE, OAUTH_APP_UPDATE,
+};
+use super::invitations::{create_invitation, revoke_invitation};
+use super::lists::by_id;
+use super::organizations::{
+    create_membership, create_org, create_org_domain, create_org_invitation, delete_membership,
+    delete_org, revoke_org_invitation, update_membership, update_org_domain, ORG_METADATA,
+    ORG_UPDATE,
+};
+use super::records::{get_str, MAX_ARRAY_VALUES, MIN_BILLING_API_VERSION};
+use super::server::{percent_decode, Data, Shared};
+use super::sessions::revoke_session;
+use super::users::{create_user, delete_user, update_user, user_action, USER_METADATA};
+use super::waitlist::{create_waitlist_entry, waitlist_action};
+use super::{access, billing, instance, invitations, organizations, sessions, users, waitlist};
+
+/// Answer a GET with the resource module that serves its path.
+pub(crate) fn get(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    match r {
+        Route::Users => users::users_list(sh, q, false),
+        Route::UsersCount => users::users_list(sh, q, true),
+        Route::User(id) => users::user(sh, id),
+        Route::UserOrgMemberships(id) => users::user_memberships(sh, q, id),
+        Route::UserOrgInvitations(id) => users::user_org_invitations(sh, q, id),
+        Route::UserSubscription(id) => users::user_subscription(sh, id),
+        Route::Orgs => organizations::list(sh, q),
+        Route::Org(id_or_slug) => organizations::one(sh, q, id_or_slug),
+        Route::OrgMemberships(org_id) => organizations::memberships(sh, q, org_id),
+        Route::OrgMembershipsAll => organizations::all_memberships(sh, q),
+        Route::OrgInvitations(org_id) => organizations::invitations(sh, q, org_id),
+        Route::OrgInvitation(org, id) => organizations::invitation(sh, org, id),
+        Route::OrgInvitationsAll => organizations::all_invitations(sh, q),
+        Route::OrgSubscription(id) => organizations::subscription(sh, id),
+        Route::OrgDomains => organizations::domains(sh, q),
+        Route::Invitations => invitations::list(sh, q),
+        Route::Allowlist => instance::plain_list(q, &d.allowlist_identifiers),
+        Route::Blocklist => instance::blocklist(sh),
+        Route::Domains => instance::domains(sh),
+        Route::JwtTemplates => instance::plain_list(q, &d.jwt_templates),
+        Route::JwtTemplate(id) => Ok(by_id(&d.jwt_templates, id)),
+        Route::RedirectUrls => instance::plain_list(q, &d.redirect_urls),
+        Route::RedirectUrl(id) => Ok(by_id(&d.redirect_urls, id)),
+        Route::OauthApps => instance::oauth_apps(sh, q),
+        Route::OauthApp(id) => Ok(by_id(&d.oauth_applications, id)),
+        Route::Saml => instance::saml_connections(sh, q),
+        Route::SamlOne(id) => Ok(by_id(&d.saml_connections, id)),
+        Route::EnterpriseConnections => instance::enterprise_connections(sh, q),
+        Route::EnterpriseConnection(id) => Ok(by_id(&d.enterprise_connections, id)),
+        Route::Sessions => sessions::list(sh, q),
+        Route::Session(id) => Ok(by_id(&d.sessions, id)),
+        Route::Roles => access::list(q, &d.organization_roles),
+        Route::Permissions => access::list(q, &d.organization_permissions),
+        Route::ApiKeys => access::api_keys(sh, q),
+        Route::Waitlist => waitlist::list(sh, q),
+        Route::Plans => billing::plans(sh, q),
+        Route::Prices => billing::prices(sh, q),
+        Route::SubItems => billing::subscription_items(sh, q),
+        Route::Statements => billing::statements(sh, q),
+        Route::Statement(id) => Ok(by_id(&d.billing_statements, id)),
+        Route::PaymentAttempts(stmt) => billing::payment_attempts(sh, q, stmt),
+    }
+}
+
+/// Answer a POST, PUT, PATCH or DELETE, changing the dataset.
+pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) -> Resp {
+    let r = match (method, segs) {
+        ("POST", ["users"]) => create_user(data, text),
+        ("PATCH", ["users", id]) => update_user(data, id, text),
+        ("PUT", ["users", id, "metadata"]) => {
+            update_in(&mut data.dataset.users, id, text, &USER_METADATA)
+        }
+        ("POST", ["users", id, action @ ("ban" | "unban" | "lock" | "unlock")]) => {
+            user_action(data, id, action, text)
+        }
+        ("DELETE", ["users", id]) => delete_user(data, id),
+        ("POST", ["organizations"]) => create_org(data, text),
+        ("PATCH", ["organizations", id]) => {
+            update_in(&mut data.dataset.organizations, id, text, &ORG_UPDATE)
+        }
+        ("PUT", ["organizations", id, "metadata"]) => {
+            update_in(&mut data.dataset.organizations, id, text, &ORG_METADATA)
+        }
+        ("DELETE", ["organizations", id]) => delete_org(data, id),
+        ("POST", ["organizations", org, "memberships"]) => create_membership(data, org, text),
+        ("PATCH", ["organizations", org, "memberships", user]) => {
+            update_membership(data, org, user, text)
+        }
+        ("DELETE", ["organizations", org, "memberships", user]) => {
+            delete_membership(data, org, user)
+        }
+        ("POST", ["organizations", org, "invitations"]) => create_org_invitation(data, org, text),
+        ("POST", ["organizations", org, "invitations", id, "revoke"]) => {
+            revoke_org_invitation(data, org, id, text)
+        }
+        ("POST", ["invitations"]) => create_invitation(data, text),
+        ("POST", ["invitations", id, "revoke"]) => revoke_invitation(data, id, text),
+        ("POST", ["allowlist_identifiers"]) => create_identifier(data, true, text),
+        ("DELETE", ["allowlist_identifiers", id]) => delete_in(
+            &mut data.dataset.allowlist_identifiers,
+            "allowlist_identifier",
+            id,
+        ),
+        ("POST", ["blocklist_identifiers"]) => create_identifier(data, false, text),
+        ("DELETE", ["blocklist_identifiers", id]) => delete_in(
+            &mut data.dataset.blocklist_identifiers,
+            "blocklist_identifier",
+            id,
+        ),
+        ("POST", ["redirect_urls"]) => create_redirect_url(data, text),
+        ("DELETE", ["redirect_urls", id]) => {
+            delete_in(&mut data.dataset.redirect_urls, "redirect_url", id)
+        }
+        ("POST", ["jwt_templates"]) => create_jwt_template(data, text),
+        ("PATCH", ["jwt_templates", id]) => update_jwt_template(data, id, text),
+        ("DELETE", ["jwt_templates", id]) => {
+            delete_in(&mut data.dataset.jwt_templates, "jwt_template", id)
+        }
+        ("POST", ["domains"]) => create_domain(data, text),
+        ("PATCH", ["domains", id]) => {
+            update_in(&mut data.dataset.domains, id, text, &DOMAIN_UPDATE)
+        }
+        ("DELETE", ["domains", id]) => delete_domain(data, id),
+        ("POST", ["oauth_applications"]) => create_oauth_app(data, text),
+        ("PATCH", ["oauth_applications", id]) => update_in(
+            &mut data.dataset.oauth_applications,
+            id,
+            text,
+            &OAUTH_APP_UPDATE,
+        ),
+        ("DELETE", ["oauth_applications", id]) => delete_in(
+            &mut data.dataset.oauth_applications,
+            "oauth_application",
+            id,
+        ),
+        ("POST", ["sessions", id, "revoke"]) => revoke_session(data, id, text),
+        ("POST", ["waitlist_entries"]) => create_waitlist_entry(data, text),
+        ("POST", ["waitlist_entries", id, action @ ("invite" | "reject")]) => {
+            waitlist_action(data, id, action, text)
+        }
+        ("DELETE", ["waitlist_entries", id]) => {
+            delete_in(&mut data.dataset.waitlist_entries, "waitlist_entry", id)
+        }
+        ("POST", ["organizations", org, "domains"]) => create_org_domain(data, org, text),
+        ("PATCH", ["organizations", org, "domains", id]) => update_org_domain(data, org, id, text),
+        ("DELETE", ["organizations", org, "domains", id]) => {
+            let list = &mut data.dataset.organization_domains;
+            let i = Data::find(list, id)
+                .filter(|&i| get_str(&list[i], "organization_id") == Some(*org))
+                .ok_or_else(Resp::not_found);
+            i.map(|i| {
+                list.remove(i);
+                deleted("organization_domain", id)
+            })
+        }
+        _ => Err(Resp::not_found()),
+    };
+    let resp = match r {
+        Ok(r) | Err(r) => r,
+    };
+    if resp.status < 300 {
+        data.index = Index::build(&data.dataset);
+    }
+    resp
+}
+
+pub(crate) enum Route<'a> {
+    Users,
+    UsersCount,
+    Sessions,
+    Session(&'a str),
+    Roles,
+    Permissions,
+    EnterpriseConnections,
+    EnterpriseConnection(&'a str),
+    Prices,
+    ApiKeys,
+    Waitlist,
+    OrgDomains,
+    User(&'a str),
+    UserOrgMemberships(&'a str),
+    UserOrgInvitations(&'a str),
+    OrgInvitation(&'a str, &'a str),
+    UserSubscription(&'a str),
+    Orgs,
+    Org(&'a str),
+    OrgMemberships(&'a str),
+    OrgInvitations(&'a str),
+    OrgSubscription(&'a str),
+    OrgInvitationsAll,
+    OrgMembershipsAll,
+    Invitations,
+    Allowlist,
+    Blocklist,
+    Domains,
+    JwtTemplates,
+    JwtTemplate(&'a str),
+    OauthApps,
+    OauthApp(&'a str),
+    RedirectUrls,
+    RedirectUrl(&'a str),
+    Saml,
+    SamlOne(&'a str),
+    Plans,
+    SubItems,
+    Statements,
+    Statement(&'a str),
+    PaymentAttempts(&'a str),
+}
+
+impl Route<'_> {
+    pub(crate) fn needs_billing_version(&self) -> bool {
+        matches!(
+            self,
+            Route::UserSubscription(_)
+                | Route::OrgSubscription(_)
+                | Route::Plans
+                | Route::SubItems
+                | Route::Statements
+                | Route::Statement(_)
+                | Route::PaymentAttempts(_)
+                | Route::Prices
+        )
+    }
+}
+
+pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
+    Some(match segs {
+        ["users"] => Route::Users,
+        ["users", "count"] => Route::UsersCount,
+        ["sessions"] => Route::Sessions,
+        ["organization_roles"] => Route::Roles,
+        ["enterprise_connections"] => Route::EnterpriseConnections,
+        ["enterprise_connections", id] => Route::EnterpriseConnection(id),
+        ["billing", "prices"] => Route::Prices,
+        ["api_keys"] => Route::ApiKeys,
+        ["organization_permissions"] => Route::Permissions,
+        ["waitlist_entries"] => Route::Waitlist,
+        ["organization_domains"] => Route::OrgDomains,
+        ["sessions", id] => Route::Session(id),
+        ["users", id] => Route::User(id),
+        ["users", id, "organization_memberships"] => Route::UserOrgMemberships(id),
+        ["users", id, "organization_invitations"] => Route::UserOrgInvitations(id),
+        ["users", id, "billing", "subscription"] => Route::UserSubscription(id),
+        ["organizations"] => Route::Orgs,
+        ["organizations", id] => Route::Org(id),
+        ["organizations", id, "memberships"] => Route::OrgMemberships(id),
+        ["organizations", id, "invitations"] => Route::OrgInvitations(id),
+        ["organizations", org, "invitations", id] => Route::OrgInvitation(org, id),
+        ["organizations", id, "billing", "subscription"] => Route::OrgSubscription(id),
+        ["organization_invitations"] => Route::OrgInvitationsAll,
+        ["organization_memberships"] => Route::OrgMembershipsAll,
+        ["invitations"] => Route::Invitations,
+        ["allowlist_identifiers"] => Route::Allowlist,
+        ["blocklist_identifiers"] => Route::Blocklist,
+        ["domains"] => Route::Domains,
+        ["jwt_templates"] => Route::JwtTemplates,
+        ["jwt_templates", id] => Route::JwtTemplate(id),
+        ["oauth_applications"] => Route::OauthApps,
+        ["oauth_applications", id] => Route::OauthApp(id),
+        ["redirect_urls"] => Route::RedirectUrls,
+        ["redirect_urls", id] => Route::RedirectUrl(id),
+        ["saml_connections"] => Route::Saml,
+        ["saml_connections", id] => Route::SamlOne(id),
+        ["billing", "plans"] => Route::Plans,
+        ["billing", "subscription_items"] => Route::SubItems,
+        ["billing", "statements"] => Route::Statements,
+        ["billing", "statements", id] => Route::Statement(id),
+        ["billing", "statements", id, "payment_attempts"] => Route::PaymentAttempts(id),
+        _ => return None,
+    })
+}
+
+pub(crate) fn respond(
+    sh: &Shared,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    headers: &[(String, String)],
+    body: &str,
+) -> Resp {
+    let fault = take_fault(sh, method, path);
+    if let Some((r, false)) = fault {
+        return r;
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let expected = format!("Bearer {}", sh.api_key);
+    if header("authorization") != Some(expected.as_str()) {
+        return Resp::unauthorized();
+    }
+    let Some(rest) = path.strip_prefix("/v1/") else {
+        return Resp::not_found();
+    };
+    let decoded: Vec<String> = rest
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(percent_decode)
+        .collect();
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    if method != "GET" {
+        let mut data = sh.data.write().unwrap();
+        let done = write(&mut data, method, &segs, body);
+        return fault.map_or(done, |(r, _)| r);
+    }
+    let Some(r) = route(&segs) else {
+        return Resp::not_found();
+    };
+    let q = Q(query);
+    if r.needs_billing_version() {
+        let version = header("clerk-api-version").or_else(|| q.get("__clerk_api_version"));
+        if version.is_none_or(|v| v < MIN_BILLING_API_VERSION) {
+            return Resp::not_found();
+        }
+    }
+    // Array filters accept at most 100 values per key.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (k, _) in query {
+        *counts.entry(k.as_str()).or_default() += 1;
+    }
+    if let Some((k, _)) = counts.iter().find(|(_, &n)| n > MAX_ARRAY_VALUES) {
+        return clerk_param_error(
+            k,
+            &format!("`{k}` accepts at most {MAX_ARRAY_VALUES} values"),
+        );
+    }
+    let data = sh.data.read().unwrap();
+    match get(&data, r, &q) {
+        Ok(r) | Err(r) => r,
+    }
+}

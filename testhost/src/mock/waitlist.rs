@@ -1,0 +1,83 @@
+//! Waitlist entries: records, the list, create, invite, reject and delete.
+
+use super::api::{body, clerk_param_error, now_ms, Fields, Resp, NO_FIELDS, Q};
+use super::lists::{paged_envelope, sort_by_path, status_and_query};
+use serde_json::json;
+use serde_json::Value;
+
+use super::records::{mock_id, BASE_TIME_MS, DAY, HOUR};
+use super::server::Data;
+
+pub(crate) const WAITLIST_CREATE: Fields = Fields(&["email_address*", "notify"]);
+
+pub(crate) const WAITLIST_INVITE: Fields = Fields(&["ignore_existing"]);
+
+pub(crate) fn create_waitlist_entry(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &WAITLIST_CREATE, true)?;
+    let now = now_ms();
+    let v = json!({
+        "object": "waitlist_entry", "id": data.new_id("wle"),
+        "email_address": map["email_address"], "status": "pending", "is_locked": false,
+        "invitation": null, "created_at": now, "updated_at": now,
+    });
+    data.dataset.waitlist_entries.push(v.clone());
+    Ok(Resp::ok(v.to_string()))
+}
+
+pub(crate) fn waitlist_action(
+    data: &mut Data,
+    id: &str,
+    action: &str,
+    text: &str,
+) -> Result<Resp, Resp> {
+    if action == "invite" {
+        body(text, &WAITLIST_INVITE, true)?;
+    } else {
+        body(text, &NO_FIELDS, false)?;
+    }
+    let invitation = data.new_id("inv");
+    let list = &mut data.dataset.waitlist_entries;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    let now = now_ms();
+    if action == "invite" {
+        list[i]["status"] = json!("invited");
+        list[i]["invitation"] = json!({"object": "invitation", "id": invitation, "status": "pending", "created_at": now});
+    } else {
+        list[i]["status"] = json!("rejected");
+    }
+    list[i]["updated_at"] = json!(now);
+    Ok(Resp::ok(list[i].to_string()))
+}
+
+/// Waitlist entry `w`: statuses cycle; invited ones carry their invitation.
+pub(crate) fn make_waitlist_entry(w: usize) -> Value {
+    let status = ["pending", "invited", "completed", "rejected"][w % 4];
+    let created = BASE_TIME_MS + w as i64 * DAY;
+    let invitation = if status == "invited" {
+        json!({"object": "invitation", "id": mock_id("inv_wl", w), "status": "pending", "created_at": created + HOUR})
+    } else {
+        Value::Null
+    };
+    json!({
+        "object": "waitlist_entry", "id": mock_id("wle", w),
+        "email_address": format!("waiting{w}@example.net"), "status": status,
+        "is_locked": w % 7 == 3, "invitation": invitation,
+        "created_at": created, "updated_at": created + HOUR,
+    })
+}
+
+/// `GET /waitlist_entries`.
+pub(crate) fn list(sh: &Data, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let (limit, offset) = q.paging()?;
+    let status = q.get("status");
+    if status.is_some_and(|s| !["pending", "invited", "completed", "rejected"].contains(&s)) {
+        return Err(clerk_param_error(
+            "status",
+            "`status` is not a waitlist status",
+        ));
+    }
+    let mut idx = status_and_query(&d.waitlist_entries, status, q.get("query"));
+    sort_by_path(&d.waitlist_entries, &mut idx, &["created_at"], true);
+    Ok(paged_envelope(&d.waitlist_entries, &idx, limit, offset))
+}

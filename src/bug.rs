@@ -1,6 +1,6 @@
 //! Broken invariants. A bug in clerk_fdw must fail the statement, never turn into a
 //! default value and so into wrong rows. The trap carries no message: formatting one would
-//! link `core::fmt` into a component the host compiles for every query.
+//! link `core::fmt` (size: see lib.rs).
 
 /// A broken invariant: trap (on wasm) or panic (in native tests).
 #[cold]

@@ -8,7 +8,7 @@ use crate::bug::span;
 use crate::json::Val;
 use crate::page::{row_id, Spans};
 
-/// A sorted list of ids: small code (the component's size is per-query latency) and
+/// A sorted list of ids: small code (size: see lib.rs) and
 /// bounded by a page, or by a filtered result for `all`.
 #[derive(Debug, Default)]
 pub struct IdSet(Vec<String>);

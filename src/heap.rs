@@ -1,7 +1,7 @@
 //! The component's memory allocator: power-of-two size classes with one free list each.
 //!
-//! Why not dlmalloc (what `std` brings): it is ~8 KiB of the component, and the host
-//! compiles the component on every query. This one is a few hundred bytes and fits how the
+//! Why not dlmalloc (what `std` brings): it is ~8 KiB of the component (size: see lib.rs).
+//! This one is a few hundred bytes and fits how the
 //! scan allocates: the same few sizes over and over (a page body, its row spans, one row's
 //! strings), so a freed block is almost always reused by the next request of its class and
 //! memory stays at the high-water mark of one page. The cost is up to 2x rounding per block.

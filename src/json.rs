@@ -1,8 +1,7 @@
 //! A small JSON reader over borrowed text. A page is validated once ([`parse`]); after that,
 //! values are spans of the page: `attrs` and jsonb columns are the original bytes (no
 //! re-serialising), strings are unescaped only when they contain escapes, and nothing
-//! allocates per field. Much smaller than serde_json, which matters because the host
-//! compiles the component for every query.
+//! allocates per field. Much smaller than serde_json (size: see lib.rs).
 
 use crate::prelude::*;
 

@@ -62,7 +62,7 @@ fn sendable(v: &str, syntax: Syntax, repeated: bool) -> bool {
 /// Plan the fetches for a scan. `referenced` are the query's column names.
 pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<Fetch>, String> {
     // Loops rather than iterator chains throughout: each `collect` adds its own copy of
-    // Vec's extend code to the component, whose size is per-query latency.
+    // Vec's extend code (size).
     let mut column_params = Vec::new();
     for cp in object.column_params {
         if referenced.contains(&cp.column) {

@@ -88,7 +88,7 @@ impl Scan {
         let first_page = limit
             .map(|l| {
                 // `max`/`min`, not `clamp`: clamp's check of its bounds formats them in a
-                // panic message, and `core::fmt` is bytes the host compiles every query.
+                // panic message, which links `core::fmt` (size).
                 l.count
                     .saturating_add(l.offset.max(0))
                     .max(1)

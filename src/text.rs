@@ -1,6 +1,6 @@
 //! Building text without `core::fmt`. `format!`, integer `Display`, `str::replace`,
-//! `join` and `str::parse` pull in about 15 KiB of formatting and string-search code, and
-//! the host compiles the component for every query. Messages are static templates with
+//! `join` and `str::parse` pull in about 15 KiB of formatting and string-search code (size:
+//! see lib.rs). Messages are static templates with
 //! named fields ([`fill`]); short strings are concatenated ([`cat`]).
 
 use crate::prelude::*;

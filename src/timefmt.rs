@@ -1,5 +1,4 @@
-//! RFC 3339 / ISO dates → Unix time, without a date library (the component's size is a
-//! per-query cost: the host compiles it for every statement).
+//! RFC 3339 / ISO dates → Unix time, without a date library (size: see lib.rs).
 
 /// Microseconds for `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (also with a space
 /// or lowercase `t`/`z`). A date alone is midnight UTC; a time without offset is UTC.

@@ -135,7 +135,7 @@ pub struct ColumnDef {
 
 /// One column an object declares. The definition is a shared reference (all plain text
 /// columns point at one `ColumnDef`), so an entry is 12 bytes, not 40 with an inline `Src`:
-/// the ~250 entries are part of the component, whose size is per-query latency.
+/// the ~250 entries are part of the component (size: see lib.rs).
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub name: &'static str,

@@ -2,70 +2,12 @@
 
 use super::api::{clerk_param_error, Resp, Q};
 use super::lists::{all_indexes, paged_envelope};
-use serde_json::json;
+
 use serde_json::Value;
 
-use super::records::{get_str, mock_id, BASE_TIME_MS, DAY, HOUR};
+use super::records::get_str;
 
-use super::server::Data;
-
-/// Six system permissions (`org:sys_…`).
-pub(crate) fn make_permissions() -> Vec<Value> {
-    let keys = [
-        ("org:sys_profile:manage", "Manage organization"),
-        ("org:sys_profile:delete", "Delete organization"),
-        ("org:sys_memberships:read", "Read members"),
-        ("org:sys_memberships:manage", "Manage members"),
-        ("org:sys_domains:read", "Read domains"),
-        ("org:sys_domains:manage", "Manage domains"),
-    ];
-    keys.iter()
-        .enumerate()
-        .map(|(i, (key, name))| {
-            json!({
-                "object": "permission", "id": mock_id("perm", i), "key": key, "name": name,
-                "description": format!("Permission to {}", name.to_lowercase()),
-                "type": "system", "created_at": BASE_TIME_MS + i as i64, "updated_at": BASE_TIME_MS + i as i64,
-            })
-        })
-        .collect()
-}
-
-/// `org:admin` and `org:member` (system) and `org:billing` (custom, not creator-eligible).
-pub(crate) fn make_roles() -> Vec<Value> {
-    let perms = make_permissions();
-    let roles = [
-        ("org:admin", "Admin", 0..6, true),
-        ("org:member", "Member", 2..3, false),
-        ("org:billing", "Billing manager", 0..1, false),
-    ];
-    roles
-        .into_iter()
-        .enumerate()
-        .map(|(i, (key, name, granted, creator))| {
-            json!({
-                "object": "role", "id": mock_id("role", i), "key": key, "name": name,
-                "description": null, "is_creator_eligible": creator,
-                "permissions": perms[granted].to_vec(),
-                "created_at": BASE_TIME_MS + i as i64 * HOUR, "updated_at": BASE_TIME_MS + i as i64 * HOUR,
-            })
-        })
-        .collect()
-}
-
-/// API key `n` of `subject`.
-pub(crate) fn make_api_key(n: usize, subject: &str, revoked: bool) -> Value {
-    let created = BASE_TIME_MS + n as i64 * HOUR;
-    json!({
-        "object": "api_key", "id": mock_id("ak", n), "type": "api_key", "subject": subject,
-        "name": format!("key {n}"), "description": null, "claims": null,
-        "scopes": ["read", "write"], "revoked": revoked,
-        "revocation_reason": if revoked { json!("rotated") } else { Value::Null },
-        "expired": false, "expiration": null, "created_by": null,
-        "last_used_at": if n % 2 == 0 { json!(created + DAY) } else { Value::Null },
-        "created_at": created, "updated_at": created,
-    })
-}
+use super::store::Data;
 
 /// `GET /api_keys`.
 pub(crate) fn api_keys(sh: &Data, q: &Q) -> Result<Resp, Resp> {

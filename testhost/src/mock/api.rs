@@ -6,8 +6,8 @@ use serde_json::Map;
 use serde_json::Value;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::records::{get_str, mock_id, MAX_LIMIT};
-use super::server::Data;
+use super::records::MAX_LIMIT;
+use super::store::Data;
 
 pub(crate) struct Resp {
     pub(crate) status: u16,
@@ -341,17 +341,6 @@ pub(crate) fn set_fields(target: &mut Value, map: &Map<String, Value>, keys: &[&
     }
 }
 
-impl Data {
-    pub(crate) fn new_id(&mut self, prefix: &str) -> String {
-        self.created += 1;
-        mock_id(prefix, 900_000_000 + self.created)
-    }
-
-    pub(crate) fn find(list: &[Value], id: &str) -> Option<usize> {
-        list.iter().position(|v| get_str(v, "id") == Some(id))
-    }
-}
-
 /// A PATCH, or a `PUT …/metadata`: each given field replaces the stored one entirely.
 pub(crate) fn update_in(
     list: &mut [Value],
@@ -376,4 +365,11 @@ pub(crate) fn delete_in(list: &mut Vec<Value>, object: &str, id: &str) -> Result
     let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
     list.remove(i);
     Ok(deleted(object, id))
+}
+
+/// Decode `%XX` escapes in a path segment (`+` stays a plus there).
+pub(crate) fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }

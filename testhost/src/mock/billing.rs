@@ -2,25 +2,10 @@
 
 use super::api::{clerk_param_error, Resp, Q};
 use super::lists::{all_indexes, array_or_envelope, paged_envelope, sort_by_path};
-use super::records::{get_i64, get_str, mock_id, money, BASE_TIME_MS, INSTANCE_ID};
-use super::server::Data;
-use serde_json::json;
-use serde_json::Value;
+use super::records::get_str;
+use super::store::Data;
 
-/// Price `n` of `plan`: its monthly fee, or the annual one at ten months' worth.
-pub(crate) fn make_price(n: usize, plan: &Value, annual: bool) -> Value {
-    let monthly = get_i64(&plan["fee"], "amount").unwrap_or(0);
-    let amount = if annual { monthly * 10 } else { monthly };
-    json!({
-        "object": "commerce_price", "id": mock_id("cprice", n), "plan_id": plan["id"],
-        "instance_id": INSTANCE_ID, "currency": "USD", "currency_symbol": "$",
-        "amount": amount, "annual_monthly_amount": if annual { amount / 12 } else { monthly },
-        "fee": money(amount), "annual_monthly_fee": money(if annual { amount / 12 } else { monthly }),
-        "description": if annual { "Billed yearly" } else { "Billed monthly" },
-        "is_default": !annual, "created_at": BASE_TIME_MS + n as i64,
-        "supported_billing_periods": if annual { "annual" } else { "month" },
-    })
-}
+use serde_json::Value;
 
 /// `GET /billing/plans`.
 pub(crate) fn plans(sh: &Data, q: &Q) -> Result<Resp, Resp> {

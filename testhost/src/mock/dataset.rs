@@ -1,19 +1,14 @@
 //! The deterministic dataset the mock serves (conventions in the module docs of `mock`).
 
-use super::access::{make_api_key, make_permissions, make_roles};
-use super::billing::make_price;
-use super::instance::make_enterprise_connection;
-use super::organizations::make_org_domain;
 use super::records::{
-    compact, get_i64, get_path, get_str, make_plans, make_subscription, make_user, mock_id, money,
-    obj, org_count, par_map, payer_for_org, payer_for_user, payment_method, public_user_data,
-    user_created_at, user_identifier, UserTraits, BASE_TIME_MS, DAY, HOUR, INSTANCE_ID, ORG_NAMES,
+    compact, get_i64, get_path, get_str, make_api_key, make_enterprise_connection, make_org_domain,
+    make_permissions, make_plans, make_price, make_roles, make_session, make_subscription,
+    make_user, make_waitlist_entry, mock_id, money, obj, org_count, par_map, payer_for_org,
+    payer_for_user, payment_method, public_user_data, user_created_at, user_identifier, UserTraits,
+    BASE_TIME_MS, DAY, HOUR, INSTANCE_ID, ORG_NAMES,
 };
-use super::sessions::make_session;
 use serde_json::json;
 use serde_json::Value;
-
-use super::waitlist::make_waitlist_entry;
 
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {

@@ -1,7 +1,7 @@
 //! Scripted failures and Clerk-style error bodies.
 
 use super::api::{clerk_error_body, Resp};
-use super::server::Shared;
+use std::sync::Mutex;
 
 /// A scripted response for the next `times` requests whose path starts with `path_prefix`.
 #[derive(Debug, Clone)]
@@ -77,8 +77,12 @@ impl Fault {
 }
 
 /// The first queued fault for this request, and whether the write is applied first.
-pub(crate) fn take_fault(sh: &Shared, method: &str, path: &str) -> Option<(Resp, bool)> {
-    let mut faults = sh.faults.lock().unwrap();
+pub(crate) fn take_fault(
+    queue: &Mutex<Vec<Fault>>,
+    method: &str,
+    path: &str,
+) -> Option<(Resp, bool)> {
+    let mut faults = queue.lock().unwrap();
     let idx = faults.iter().position(|f| {
         f.times > 0
             && path.starts_with(&f.path_prefix)

@@ -7,8 +7,8 @@ use super::api::{
 use super::lists::{
     all_indexes, apply_order, array_or_envelope, contains_ci, envelope, paged_envelope,
 };
-use super::records::{get_str, mock_id, BASE_TIME_MS, DAY, INSTANCE_ID};
-use super::server::Data;
+use super::records::{get_str, INSTANCE_ID};
+use super::store::Data;
 use serde_json::json;
 use serde_json::Value;
 
@@ -239,20 +239,6 @@ pub(crate) fn by_created_or_name(
         ("created_at", false),
     )?;
     Ok(paged_envelope(items, &idx, limit, offset))
-}
-
-/// Enterprise connection `e` (SAML), of `org` if any; the second one is inactive.
-pub(crate) fn make_enterprise_connection(e: usize, org: Option<Value>) -> Value {
-    let created = BASE_TIME_MS + e as i64 * DAY;
-    json!({
-        "object": "enterprise_connection", "id": mock_id("ent", e),
-        "name": format!("SSO {e}"), "provider": "saml_okta", "logo_public_url": null,
-        "active": e != 1, "domains": [format!("sso{e}.example")],
-        "organization_id": org, "sync_user_attributes": true,
-        "disable_additional_identifications": false, "allow_organization_account_linking": e == 0,
-        "custom_attributes": [], "saml_connection": {"id": mock_id("samlc", e), "idp_entity_id": format!("https://idp{e}.example")},
-        "oauth_config": null, "created_at": created, "updated_at": created,
-    })
 }
 
 /// `GET /blocklist_identifiers`.

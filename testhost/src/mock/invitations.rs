@@ -5,7 +5,7 @@ use super::lists::{apply_order, array_or_envelope, contains_ci};
 use serde_json::json;
 
 use super::records::{get_str, DAY};
-use super::server::Data;
+use super::store::Data;
 
 pub(crate) const INVITATION_CREATE: Fields = Fields(&[
     "email_address*",

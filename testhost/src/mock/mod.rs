@@ -66,6 +66,7 @@ mod dataset;
 mod index;
 mod lists;
 mod records;
+mod store;
 // One module per resource: its records where they are not the generator's, its reads and
 // its writes.
 mod access;

@@ -9,10 +9,8 @@ use super::lists::{
     all_indexes, apply_order, contains_ci, envelope_owned, page, paged_envelope, sort_by_path,
     status_and_query, to_json,
 };
-use super::records::{
-    get_i64, get_path, get_str, mock_id, public_user_data, BASE_TIME_MS, DAY, HOUR,
-};
-use super::server::Data;
+use super::records::{get_i64, get_path, get_str, public_user_data, DAY};
+use super::store::Data;
 use serde_json::json;
 use serde_json::Map;
 use serde_json::Value;
@@ -310,35 +308,6 @@ pub(crate) fn org_out(sh: &Data, k: usize, with_count: bool) -> Value {
         }
     }
     o
-}
-
-/// The domain of organization `k`: `<slug>.example`; every third one is unverified. The
-/// affiliation verification is served under its name and under `verification`, its
-/// deprecated alias; every fourth domain has had its DNS ownership verified.
-pub(crate) fn make_org_domain(k: usize, org: &Value) -> Value {
-    let verified = k % 3 != 2;
-    let created = get_i64(org, "created_at").unwrap_or(BASE_TIME_MS) + DAY;
-    let mode = [
-        "automatic_invitation",
-        "automatic_suggestion",
-        "manual_invitation",
-    ][k % 3];
-    let affiliation = if verified {
-        json!({"status": "verified", "strategy": "email_code", "attempts": 1, "expire_at": null, "verified_at": null})
-    } else {
-        json!({"status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": created + DAY, "verified_at": null})
-    };
-    json!({
-        "object": "organization_domain", "id": mock_id("orgdmn", k),
-        "organization_id": org["id"], "name": format!("{}.example", get_str(org, "slug").unwrap_or("org")),
-        "enrollment_mode": mode,
-        "affiliation_email_address": if verified { json!(format!("admin@{}.example", get_str(org, "slug").unwrap_or("org"))) } else { Value::Null },
-        "affiliation_verification": affiliation.clone(), "verification": affiliation,
-        "ownership_verification": if k % 4 == 0 { json!({"status": "verified", "strategy": "dns_record", "attempts": 1, "expire_at": null, "verified_at": created + HOUR}) } else { Value::Null },
-        "total_pending_invitations": k % 4, "total_pending_suggestions": k % 2,
-        "public_organization_data": {"id": org["id"], "name": org["name"], "slug": org["slug"]},
-        "created_at": created, "updated_at": created,
-    })
 }
 
 /// `GET /organizations`.

@@ -1,9 +1,11 @@
 //! A request to its endpoint: authentication, the API version, the array-filter bound,
 //! then the path (`route`) and the method to the resource module that serves it.
 
+use super::faults::Fault;
 use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
 
-use super::api::{clerk_param_error, delete_in, deleted, update_in, Resp, Q};
+use super::api::{clerk_param_error, delete_in, deleted, percent_decode, update_in, Resp, Q};
 
 use super::faults::take_fault;
 use super::index::Index;
@@ -19,8 +21,8 @@ use super::organizations::{
     ORG_UPDATE,
 };
 use super::records::{get_str, MAX_ARRAY_VALUES, MIN_BILLING_API_VERSION};
-use super::server::{percent_decode, Data, Shared};
 use super::sessions::revoke_session;
+use super::store::Data;
 use super::users::{create_user, delete_user, update_user, user_action, USER_METADATA};
 use super::waitlist::{create_waitlist_entry, waitlist_action};
 use super::{access, billing, instance, invitations, organizations, sessions, users, waitlist};
@@ -282,15 +284,31 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
     })
 }
 
+/// A request as the server received it.
+pub(crate) struct Request<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a [(String, String)],
+    pub(crate) headers: &'a [(String, String)],
+    pub(crate) body: &'a str,
+}
+
+/// Answer `req` from `data` (the next queued fault first), for a server whose key is
+/// `api_key`.
 pub(crate) fn respond(
-    sh: &Shared,
-    method: &str,
-    path: &str,
-    query: &[(String, String)],
-    headers: &[(String, String)],
-    body: &str,
+    data: &RwLock<Data>,
+    faults: &Mutex<Vec<Fault>>,
+    api_key: &str,
+    req: &Request,
 ) -> Resp {
-    let fault = take_fault(sh, method, path);
+    let Request {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    } = *req;
+    let fault = take_fault(faults, method, path);
     if let Some((r, false)) = fault {
         return r;
     }
@@ -300,7 +318,7 @@ pub(crate) fn respond(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let expected = format!("Bearer {}", sh.api_key);
+    let expected = format!("Bearer {api_key}");
     if header("authorization") != Some(expected.as_str()) {
         return Resp::unauthorized();
     }
@@ -314,7 +332,7 @@ pub(crate) fn respond(
         .collect();
     let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     if method != "GET" {
-        let mut data = sh.data.write().unwrap();
+        let mut data = data.write().unwrap();
         let done = write(&mut data, method, &segs, body);
         return fault.map_or(done, |(r, _)| r);
     }
@@ -339,7 +357,7 @@ pub(crate) fn respond(
             &format!("`{k}` accepts at most {MAX_ARRAY_VALUES} values"),
         );
     }
-    let data = sh.data.read().unwrap();
+    let data = data.read().unwrap();
     match get(&data, r, &q) {
         Ok(r) | Err(r) => r,
     }

@@ -8,9 +8,9 @@ use std::thread::JoinHandle;
 
 use super::dataset::Dataset;
 use super::faults::Fault;
-use super::index::Index;
 use super::records::DEFAULT_API_KEY;
-use super::router::respond;
+use super::router::{respond, Request};
+use super::store::Data;
 
 /// Threads answering requests (the component sends one at a time; tests may share a mock).
 const WORKERS: usize = 2;
@@ -63,25 +63,6 @@ pub(crate) struct Shared {
     pub(crate) requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) faults: Mutex<Vec<Fault>>,
-}
-
-/// The dataset and the lookups built from it.
-pub(crate) struct Data {
-    pub(crate) dataset: Dataset,
-    pub(crate) index: Index,
-    /// Objects created by writes so far (their ids count on from 900,000,000).
-    pub(crate) created: usize,
-}
-
-impl Data {
-    pub(crate) fn new(dataset: Dataset) -> Data {
-        let index = Index::build(&dataset);
-        Data {
-            dataset,
-            index,
-            created: 0,
-        }
-    }
 }
 
 /// Read access to the mock's current dataset.
@@ -225,7 +206,14 @@ fn serve(sh: &Shared, mut req: tiny_http::Request) {
     let _ = req.as_reader().read_to_end(&mut body);
     let body = String::from_utf8_lossy(&body).into_owned();
 
-    let resp = respond(sh, &method, &path, &query, &headers, &body);
+    let received = Request {
+        method: &method,
+        path: &path,
+        query: &query,
+        headers: &headers,
+        body: &body,
+    };
+    let resp = respond(&sh.data, &sh.faults, &sh.api_key, &received);
     sh.bytes_sent
         .fetch_add(resp.body.len() as u64, Ordering::SeqCst);
     sh.requests.lock().unwrap().push(RecordedRequest {
@@ -250,11 +238,4 @@ fn serve(sh: &Shared, mut req: tiny_http::Request) {
         None,
     );
     let _ = req.respond(response);
-}
-
-/// Decode `%XX` escapes in a path segment (`+` stays a plus there).
-pub(crate) fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }

@@ -2,10 +2,9 @@
 
 use super::api::{body, clerk_param_error, form_error, now_ms, Resp, NO_FIELDS, Q};
 use super::lists::{array_or_envelope, sort_by_path};
-use super::records::{compact, get_str, mock_id, user_created_at, DAY, HOUR};
-use super::server::Data;
+use super::records::get_str;
+use super::store::Data;
 use serde_json::json;
-use serde_json::Value;
 
 pub(crate) fn revoke_session(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
     body(text, &NO_FIELDS, false)?;
@@ -23,48 +22,6 @@ pub(crate) fn revoke_session(data: &mut Data, id: &str, text: &str) -> Result<Re
     list[i]["status"] = json!("revoked");
     list[i]["updated_at"] = json!(now_ms());
     Ok(Resp::ok(list[i].to_string()))
-}
-
-/// Session `k` overall, the `j`-th of user `i`. Statuses cycle through all seven; every
-/// third session's activity is mobile; cities include non-ASCII names.
-pub(crate) fn make_session(i: usize, j: usize, k: usize) -> Value {
-    const STATUS: [&str; 7] = [
-        "active",
-        "ended",
-        "expired",
-        "revoked",
-        "removed",
-        "abandoned",
-        "replaced",
-    ];
-    let created = user_created_at(i) + (j as i64 + 1) * HOUR;
-    let pick = |options: [&'static str; 3]| options[k % 3];
-    compact(json!({
-        "object": "session",
-        "id": mock_id("sess", k),
-        "user_id": mock_id("user", i),
-        "client_id": mock_id("client", i),
-        "actor": null,
-        "status": STATUS[k % 7],
-        "last_active_organization_id": if k % 2 == 0 { Value::Null } else { json!(mock_id("org", k % 3)) },
-        "last_active_at": created + 30 * 60_000,
-        "latest_activity": {
-            "object": "session_activity",
-            "id": mock_id("sess_activity", k),
-            "device_type": pick(["Macintosh", "iPhone", "Windows"]),
-            "is_mobile": k % 3 == 1,
-            "browser_name": pick(["Chrome", "Safari", "Firefox"]),
-            "browser_version": "120.0.0",
-            "ip_address": format!("203.0.113.{}", k % 250),
-            "city": pick(["Berlin", "Zürich", "東京"]),
-            "country": pick(["DE", "CH", "JP"]),
-        },
-        "expire_at": created + 7 * DAY,
-        "abandon_at": created + 30 * DAY,
-        "updated_at": created + 30 * 60_000,
-        "created_at": created,
-        "tasks": if k % 5 == 0 { json!([]) } else { Value::Null },
-    }))
 }
 
 /// `GET /sessions`.

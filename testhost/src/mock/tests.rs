@@ -7,10 +7,11 @@ use serde_json::Value;
 use super::dataset::Dataset;
 use super::faults::Fault;
 
+use super::api::percent_decode;
 use super::records::{
     mock_id, user_created_at, ymd_from_ms, UserTraits, BASE_TIME_MS, DEFAULT_API_KEY,
 };
-use super::server::{percent_decode, MockClerk};
+use super::server::MockClerk;
 
 fn auth() -> Vec<(String, String)> {
     vec![

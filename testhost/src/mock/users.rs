@@ -12,7 +12,7 @@ use super::lists::{
 };
 use super::organizations::MEMBERSHIP_ORDER;
 use super::records::{email_verification, get_path, get_str, make_email};
-use super::server::Data;
+use super::store::Data;
 use serde_json::json;
 use serde_json::Value;
 use std::cmp::Ordering as CmpOrdering;

@@ -3,10 +3,8 @@
 use super::api::{body, clerk_param_error, now_ms, Fields, Resp, NO_FIELDS, Q};
 use super::lists::{paged_envelope, sort_by_path, status_and_query};
 use serde_json::json;
-use serde_json::Value;
 
-use super::records::{mock_id, BASE_TIME_MS, DAY, HOUR};
-use super::server::Data;
+use super::store::Data;
 
 pub(crate) const WAITLIST_CREATE: Fields = Fields(&["email_address*", "notify"]);
 
@@ -47,23 +45,6 @@ pub(crate) fn waitlist_action(
     }
     list[i]["updated_at"] = json!(now);
     Ok(Resp::ok(list[i].to_string()))
-}
-
-/// Waitlist entry `w`: statuses cycle; invited ones carry their invitation.
-pub(crate) fn make_waitlist_entry(w: usize) -> Value {
-    let status = ["pending", "invited", "completed", "rejected"][w % 4];
-    let created = BASE_TIME_MS + w as i64 * DAY;
-    let invitation = if status == "invited" {
-        json!({"object": "invitation", "id": mock_id("inv_wl", w), "status": "pending", "created_at": created + HOUR})
-    } else {
-        Value::Null
-    };
-    json!({
-        "object": "waitlist_entry", "id": mock_id("wle", w),
-        "email_address": format!("waiting{w}@example.net"), "status": status,
-        "is_locked": w % 7 == 3, "invitation": invitation,
-        "created_at": created, "updated_at": created + HOUR,
-    })
 }
 
 /// `GET /waitlist_entries`.

@@ -26,6 +26,7 @@ mod fake;
 pub mod guard;
 pub mod heap;
 pub mod json;
+pub mod like;
 pub mod model;
 pub mod page;
 pub mod past;

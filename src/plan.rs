@@ -4,6 +4,7 @@
 use crate::prelude::*;
 
 use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route, Syntax};
+use crate::like;
 use crate::model::{Qual, QualValue};
 use crate::text::{fill, int};
 use crate::url::encode;
@@ -52,7 +53,9 @@ fn path_value(v: &str) -> bool {
 fn sendable(v: &str, syntax: Syntax, repeated: bool) -> bool {
     match syntax {
         // A partial match of a trimmed value is still a superset; an empty one is refused.
-        Syntax::Search => !v.trim().is_empty() && v.len() <= MAX_VALUE_BYTES,
+        Syntax::Search | Syntax::Contains | Syntax::Partial => {
+            !v.trim().is_empty() && v.len() <= MAX_VALUE_BYTES
+        }
         // The spec does not say whether a repeated parameter also splits on commas.
         Syntax::Exact => plain(v) && !(repeated && v.contains(',')),
         Syntax::Signed => plain(v) && !v.starts_with(['+', '-']) && !(repeated && v.contains(',')),
@@ -266,6 +269,17 @@ fn endpoint_fetches(
                 if let Some(b) = b {
                     let b = if b { "true" } else { "false" };
                     params.push((f.param.to_string(), b.to_string()));
+                }
+            }
+            FilterKind::Like => {
+                let run = quals.iter().find_map(|q| match (&q.values[..], q.is_list) {
+                    ([QualValue::Text(p)], false) if q.field == f.column => {
+                        like::literal(&q.op, p, f.syntax)
+                    }
+                    _ => None,
+                });
+                if let Some(run) = run.filter(|r| sendable(r, f.syntax, false)) {
+                    params.push((f.param.to_string(), run.to_string()));
                 }
             }
             FilterKind::After | FilterKind::Before => {

@@ -714,3 +714,104 @@ fn an_organization_invitation_by_organization_and_id_is_one_get() {
     .unwrap();
     assert!(rows.is_empty());
 }
+
+/// `column op pattern` on users: the rows Postgres keeps (LIKE / ILIKE over the column's
+/// text), and the requests.
+fn users_like(
+    mock: &MockClerk,
+    column: &str,
+    op: &str,
+    pattern: &str,
+) -> (Vec<String>, Vec<RecordedRequest>) {
+    let (rows, reqs) = run(
+        mock,
+        "users",
+        &["id", column],
+        vec![QualSpec::op(column, op, s(pattern))],
+    );
+    let lit = pattern.trim_matches('%');
+    let kept = rows
+        .iter()
+        .filter(|r| {
+            text(&r[1]).is_some_and(|v| match (op, pattern.starts_with('%')) {
+                ("~~*", true) => v.to_lowercase().contains(&lit.to_lowercase()),
+                ("~~*", false) => v.to_lowercase().starts_with(&lit.to_lowercase()),
+                (_, true) => v.contains(lit),
+                (_, false) => v.starts_with(lit),
+            })
+        })
+        .map(|r| text(&r[0]).unwrap())
+        .collect();
+    (kept, reqs)
+}
+
+#[test]
+fn partial_matches_are_one_request_each() {
+    // The searches at 1,234 users: each read every user (3 requests) before.
+    let mock = mock(1234);
+    let cases = [
+        ("first_name", "~~*", "%AR%", "name_query", "AR"),
+        (
+            "primary_email_address",
+            "~~",
+            "%user12%",
+            "email_address_query",
+            "user12",
+        ),
+        ("username", "~~*", "USER7%", "username_query", "USER7"),
+        (
+            "phone_number",
+            "~~",
+            "%555000%",
+            "phone_number_query",
+            "555000",
+        ),
+    ];
+    for (column, op, pattern, param, sent) in cases {
+        let (kept, reqs) = users_like(&mock, column, op, pattern);
+        assert_eq!(reqs.len(), 1, "{column} {op} {pattern}");
+        assert_eq!(reqs[0].param(param), Some(sent), "{column} {op} {pattern}");
+        // The same rows as a full read filtered by Postgres.
+        mock.clear_requests();
+        let all = scan(&mock, "users", text_cols(&["id", column]), vec![]).unwrap();
+        assert_eq!(mock.requests().len(), 3);
+        let want: Vec<String> = all
+            .iter()
+            .filter(|r| {
+                let lit = pattern.trim_matches('%').to_lowercase();
+                text(&r[1]).is_some_and(|v| {
+                    let v = if op == "~~*" { v.to_lowercase() } else { v };
+                    let lit = if op == "~~*" {
+                        lit.clone()
+                    } else {
+                        pattern.trim_matches('%').to_string()
+                    };
+                    if pattern.starts_with('%') {
+                        v.contains(&lit)
+                    } else {
+                        v.starts_with(&lit)
+                    }
+                })
+            })
+            .map(|r| text(&r[0]).unwrap())
+            .collect();
+        assert!(
+            !want.is_empty(),
+            "{column} {op} {pattern} matches some users"
+        );
+        assert_eq!(kept, want, "{column} {op} {pattern}");
+    }
+    // Not one literal run, or ILIKE text whose case may fold differently: a full read.
+    for (column, op, pattern) in [
+        ("first_name", "~~", "%a_b%"),
+        ("first_name", "~~*", "%kiki%"),
+        ("last_name", "~~*", "%ÖÜ%"),
+        ("username", "~~", "%"),
+    ] {
+        let (_, reqs) = users_like(&mock, column, op, pattern);
+        assert_eq!(reqs.len(), 3, "{column} {op} {pattern}: not pushed");
+        assert!(reqs
+            .iter()
+            .all(|r| r.query.iter().all(|(k, _)| !k.ends_with("query"))));
+    }
+}

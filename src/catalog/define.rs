@@ -62,6 +62,24 @@ pub(super) const fn search(column: &'static str, param: &'static str) -> Filter 
     }
 }
 
+/// `column LIKE/ILIKE pattern` sent to a documented case-insensitive substring search.
+pub(super) const fn contains(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        column,
+        param,
+        kind: FilterKind::Like,
+        syntax: Syntax::Contains,
+    }
+}
+
+/// `column LIKE 'text%…'` sent to a search the spec calls "partial" without saying more.
+pub(super) const fn partial(column: &'static str, param: &'static str) -> Filter {
+    Filter {
+        syntax: Syntax::Partial,
+        ..contains(column, param)
+    }
+}
+
 pub(super) const fn boolean(column: &'static str, param: &'static str) -> Filter {
     filter(column, param, FilterKind::Bool)
 }

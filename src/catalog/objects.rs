@@ -32,6 +32,14 @@ pub(super) const USER_FILTERS: &[Filter] = &[
     before("last_active_at", "last_active_at_before"),
     after("last_sign_in_at", "last_sign_in_at_after"),
     before("last_sign_in_at", "last_sign_in_at_before"),
+    // LIKE / ILIKE: Clerk's documented case-insensitive partial matches.
+    contains("first_name", "name_query"),
+    contains("last_name", "name_query"),
+    contains("email_address", "email_address_query"),
+    contains("primary_email_address", "email_address_query"),
+    contains("phone_number", "phone_number_query"),
+    contains("primary_phone_number", "phone_number_query"),
+    contains("username", "username_query"),
 ];
 
 pub(super) const SUBSCRIPTION_COLUMNS_TAIL: [Column; 11] = [
@@ -173,7 +181,10 @@ pub static OBJECTS: &[Object] = &[
         list: list(
             "/oauth_applications",
             OFFSET,
-            &[search("client_id", "name_query")],
+            &[
+                search("client_id", "name_query"),
+                contains("name", "name_query"),
+            ],
         ),
         lookups: &[lookup("id", "/oauth_applications/{}")],
         columns: &[
@@ -203,7 +214,15 @@ pub static OBJECTS: &[Object] = &[
     // organizations
     Object {
         name: "organizations",
-        list: list("/organizations", OFFSET, &[signed("id", "organization_id")]),
+        list: list(
+            "/organizations",
+            OFFSET,
+            &[
+                signed("id", "organization_id"),
+                partial("name", "query"),
+                partial("slug", "query"),
+            ],
+        ),
         lookups: &[
             lookup("id", "/organizations/{}"),
             lookup("slug", "/organizations/{}"),
@@ -389,7 +408,11 @@ pub static OBJECTS: &[Object] = &[
     // roles members can have in organizations (system and custom)
     Object {
         name: "organization_roles",
-        list: list("/organization_roles", OFFSET, &[]),
+        list: list(
+            "/organization_roles",
+            OFFSET,
+            &[partial("name", "query"), partial("key", "query")],
+        ),
         columns: &[
             c("id", Text),
             c("key", Text),
@@ -405,7 +428,11 @@ pub static OBJECTS: &[Object] = &[
     // permissions that organization roles grant
     Object {
         name: "organization_permissions",
-        list: list("/organization_permissions", OFFSET, &[]),
+        list: list(
+            "/organization_permissions",
+            OFFSET,
+            &[partial("name", "query"), partial("key", "query")],
+        ),
         columns: &[
             c("id", Text),
             c("key", Text),
@@ -457,6 +484,9 @@ pub static OBJECTS: &[Object] = &[
                 // verifications it filters on.
                 signed("enrollment_mode", "enrollment_mode"),
                 values("name", "domains"),
+                // A value starting with `org_` would be read as an organization id; a
+                // LIKE literal never has a `_`.
+                contains("name", "query"),
             ],
         ),
         columns: &[
@@ -800,7 +830,10 @@ pub static OBJECTS: &[Object] = &[
         list: list(
             "/saml_connections",
             OFFSET,
-            &[signed("organization_id", "organization_id")],
+            &[
+                signed("organization_id", "organization_id"),
+                contains("name", "query"),
+            ],
         ),
         lookups: &[lookup("id", "/saml_connections/{}")],
         columns: &[

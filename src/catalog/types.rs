@@ -31,6 +31,9 @@ pub enum FilterKind {
     After,
     /// `col < / <= t` → `param=<ms>` (sent one millisecond late).
     Before,
+    /// `col LIKE / ILIKE pattern` → `param=<a literal run of the pattern>` (see `like.rs`),
+    /// as the filter's `Syntax` allows.
+    Like,
 }
 
 /// How Clerk reads a filter's value, as its description in the spec says.
@@ -44,6 +47,13 @@ pub enum Syntax {
     /// A partial, case-insensitive match (`query`, `name_query`): a superset of the equal
     /// rows, which Postgres narrows.
     Search,
+    /// A case-insensitive substring match, as the spec documents it (`name_query`,
+    /// `email_address_query`, …): serves `LIKE`, and `ILIKE` with case-safe text.
+    Contains,
+    /// A partial match whose case and position the spec leaves open (`query` on
+    /// organizations, roles, permissions): serves only a `LIKE` pattern that starts with
+    /// its literal, which every reading of "partial" returns.
+    Partial,
 }
 
 #[derive(Debug, Clone, Copy)]

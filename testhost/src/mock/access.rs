@@ -39,12 +39,21 @@ pub(crate) fn api_keys(sh: &Data, q: &Q) -> Result<Resp, Resp> {
 }
 
 /// `GET /organization_roles` and `/organization_permissions`: unfiltered envelopes.
+/// `query`: "exact match for ID and partial match for name and key". Read here the
+/// narrowest way the words allow (a case-sensitive prefix), so a pushdown that relies on
+/// more shows up as missing rows.
 pub(crate) fn list(q: &Q, list: &[Value]) -> Result<Resp, Resp> {
     let (limit, offset) = q.paging()?;
-    Ok(paged_envelope(
-        list,
-        &all_indexes(list.len()),
-        limit,
-        offset,
-    ))
+    let query = q.get("query").filter(|s| !s.is_empty());
+    let idx: Vec<usize> = all_indexes(list.len())
+        .into_iter()
+        .filter(|&i| {
+            let v = &list[i];
+            let starts = |k: &str, qs: &str| get_str(v, k).is_some_and(|x| x.starts_with(qs));
+            query.is_none_or(|qs| {
+                get_str(v, "id") == Some(qs) || starts("name", qs) || starts("key", qs)
+            })
+        })
+        .collect();
+    Ok(paged_envelope(list, &idx, limit, offset))
 }

@@ -566,11 +566,23 @@ pub(crate) fn domains(sh: &Data, q: &Q) -> Result<Resp, Resp> {
     // `-mode` excludes a mode; include and exclude filters compose as AND.
     let modes = PlusMinus::parse(q.all("enrollment_mode"));
     let names = q.all("domains");
+    // `query`: an organization id when it starts with `org_`, else a case-insensitive
+    // partial match on the name; empty or blank is refused.
+    let query = q.get("query");
+    if query.is_some_and(|s| s.trim().is_empty()) {
+        return Err(clerk_param_error("query", "`query` cannot be blank"));
+    }
     let idx: Vec<usize> = (0..d.organization_domains.len())
         .filter(|&i| {
             let v = &d.organization_domains[i];
             let is_verified = v["affiliation_verification"]["status"] == "verified";
-            org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
+            let name = get_str(v, "name").unwrap_or("");
+            let query_ok = query.is_none_or(|qs| match qs.strip_prefix("org_") {
+                Some(_) => get_str(v, "organization_id") == Some(qs),
+                None => contains_ci(name, &qs.to_lowercase()),
+            });
+            query_ok
+                && org.is_none_or(|o| get_str(v, "organization_id") == Some(o))
                 && verified.is_none_or(|b| b == is_verified)
                 && (modes.is_empty() || modes.matches(get_str(v, "enrollment_mode").unwrap_or("")))
                 && (names.is_empty() || get_str(v, "name").is_some_and(|n| names.contains(&n)))

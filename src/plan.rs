@@ -289,6 +289,14 @@ fn endpoint_fetches(
             }
         }
     }
+    // A parameter Clerk takes only with another is dropped when the other is missing.
+    for f in endpoint.filters {
+        if let Some(with) = f.with {
+            if !params.iter().any(|(k, _)| k == with) {
+                params.retain(|(k, _)| k != f.param);
+            }
+        }
+    }
     let fetch = |params: Vec<(String, String)>| Fetch {
         path: path.clone(),
         params,

@@ -815,3 +815,93 @@ fn partial_matches_are_one_request_each() {
             .all(|r| r.query.iter().all(|(k, _)| !k.ends_with("query"))));
     }
 }
+
+#[test]
+fn wallets_external_accounts_and_membership_roles_push_down() {
+    use clerk_fdw_testhost::mock::Dataset;
+    let mut ds = Dataset::generate(120);
+    for (i, addr) in [(3, "0xaaa"), (8, "0xbbb"), (9, "0xccc")] {
+        let wallet = serde_json::json!({"object": "web3_wallet", "id": format!("idn_w{i}"),
+            "web3_wallet": addr, "verification": null, "created_at": 1, "updated_at": 1});
+        ds.users[i]["web3_wallets"] = serde_json::json!([wallet]);
+    }
+    let mock = MockClerk::start(ds);
+    // user_web3_wallets: web3_wallet IN (…) is one filtered request.
+    let wallets = vec![s("0xaaa"), s("0xccc")];
+    let (rows, reqs) = run(
+        &mock,
+        "user_web3_wallets",
+        &["web3_wallet", "user_id"],
+        vec![QualSpec::is_in("web3_wallet", wallets)],
+    );
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0]
+            .query
+            .iter()
+            .filter(|(k, _)| k == "web3_wallet")
+            .count(),
+        2
+    );
+    let mut got = first_texts(&rows);
+    got.sort();
+    assert_eq!(got, vec!["0xaaa", "0xccc"]);
+    // user_external_accounts: provider and provider_user_id go together, or not at all.
+    let account = mock.dataset().users.iter().find_map(|u| {
+        let a = u["external_accounts"].as_array()?.first()?.clone();
+        Some(a)
+    });
+    let account = account.expect("a user with an external account");
+    let provider = account["provider"].as_str().unwrap();
+    let provider_user_id = account["provider_user_id"].as_str().unwrap();
+    let (rows, reqs) = run(
+        &mock,
+        "user_external_accounts",
+        &["provider_user_id", "provider"],
+        vec![
+            QualSpec::eq("provider", s(provider)),
+            QualSpec::eq("provider_user_id", s(provider_user_id)),
+        ],
+    );
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].param("provider"), Some(provider));
+    assert_eq!(reqs[0].param("provider_user_id"), Some(provider_user_id));
+    let matching: Vec<_> = rows
+        .iter()
+        .filter(|r| text(&r[0]).as_deref() == Some(provider_user_id))
+        .collect();
+    assert_eq!(matching.len(), 1);
+    // Alone, `provider` would be refused by Clerk: it is not sent.
+    let (rows, reqs) = run(
+        &mock,
+        "user_external_accounts",
+        &["provider_user_id", "provider"],
+        vec![QualSpec::eq("provider", s(provider))],
+    );
+    assert!(reqs.iter().all(|r| r.param("provider").is_none()));
+    assert!(rows
+        .iter()
+        .any(|r| text(&r[0]).as_deref() == Some(provider_user_id)));
+    // Memberships of one organization with a role: the route with `role`.
+    let org = mock.dataset().organizations[4]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (rows, reqs) = run(
+        &mock,
+        "organization_memberships",
+        &["role", "user_id"],
+        vec![
+            QualSpec::eq("organization_id", s(&org)),
+            QualSpec::is_in("role", vec![s("org:admin"), s("org:billing")]),
+        ],
+    );
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].query.iter().filter(|(k, _)| k == "role").count(), 2);
+    assert!(
+        !rows.is_empty()
+            && rows
+                .iter()
+                .all(|r| text(&r[0]).as_deref() == Some("org:admin"))
+    );
+}

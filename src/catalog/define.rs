@@ -34,6 +34,7 @@ pub(super) const fn filter(column: &'static str, param: &'static str, kind: Filt
         param,
         kind,
         syntax: Syntax::Exact,
+        with: None,
     }
 }
 
@@ -69,6 +70,7 @@ pub(super) const fn contains(column: &'static str, param: &'static str) -> Filte
         param,
         kind: FilterKind::Like,
         syntax: Syntax::Contains,
+        with: None,
     }
 }
 
@@ -77,6 +79,14 @@ pub(super) const fn partial(column: &'static str, param: &'static str) -> Filter
     Filter {
         syntax: Syntax::Partial,
         ..contains(column, param)
+    }
+}
+
+/// A filter Clerk takes only together with the parameter `with`.
+pub(super) const fn paired(filter: Filter, with: &'static str) -> Filter {
+    Filter {
+        with: Some(with),
+        ..filter
     }
 }
 

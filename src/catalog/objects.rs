@@ -343,7 +343,7 @@ pub static OBJECTS: &[Object] = &[
                 endpoint: Endpoint {
                     path: "/organizations/{}/memberships",
                     paging: OFFSET,
-                    filters: &[signed("user_id", "user_id")],
+                    filters: &[signed("user_id", "user_id"), values("role", "role")],
                 },
                 by_id: None,
                 complete: true,
@@ -709,7 +709,16 @@ pub static OBJECTS: &[Object] = &[
     // one row per external account (OAuth provider) of each user
     Object {
         name: "user_external_accounts",
-        list: list("/users", Paging::Cursor, &[signed("user_id", "user_id")]),
+        list: list(
+            "/users",
+            Paging::Cursor,
+            &[
+                signed("user_id", "user_id"),
+                // Clerk takes them only together: `provider=oauth_google&provider_user_id=…`.
+                paired(one("provider", "provider"), "provider_user_id"),
+                paired(values("provider_user_id", "provider_user_id"), "provider"),
+            ],
+        ),
         lookups: &[USER_BY_ID],
         elements: Some("external_accounts"),
         columns: &[
@@ -737,7 +746,14 @@ pub static OBJECTS: &[Object] = &[
     // one row per web3 wallet of each user
     Object {
         name: "user_web3_wallets",
-        list: list("/users", Paging::Cursor, &[signed("user_id", "user_id")]),
+        list: list(
+            "/users",
+            Paging::Cursor,
+            &[
+                signed("user_id", "user_id"),
+                values("web3_wallet", "web3_wallet"),
+            ],
+        ),
         lookups: &[USER_BY_ID],
         elements: Some("web3_wallets"),
         columns: &[

@@ -62,6 +62,9 @@ pub struct Filter {
     pub param: &'static str,
     pub kind: FilterKind,
     pub syntax: Syntax,
+    /// A parameter Clerk accepts only together with this one (`provider` and
+    /// `provider_user_id`): sent only when both are.
+    pub with: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy)]

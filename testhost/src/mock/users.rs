@@ -101,6 +101,15 @@ pub(crate) fn users_list(sh: &Data, q: &Q, count_only: bool) -> Result<Resp, Res
     let phone_query = lower("phone_number_query");
     let username_query = lower("username_query");
     let name_query = lower("name_query");
+    // "Must be used in combination": one without the other is refused.
+    let provider = q.get("provider");
+    let provider_user_ids = q.all("provider_user_id");
+    if provider.is_some() == provider_user_ids.is_empty() {
+        return Err(clerk_param_error(
+            "provider",
+            "`provider` and `provider_user_id` must be used together",
+        ));
+    }
 
     let matches = |i: usize| -> bool {
         let m = &ix.users[i];
@@ -150,6 +159,17 @@ pub(crate) fn users_list(sh: &Data, q: &Q, count_only: bool) -> Result<Resp, Res
         }
         if banned.is_some_and(|b| b != m.banned) {
             return false;
+        }
+        if let Some(p) = provider {
+            let accounts = d.users[i]["external_accounts"].as_array();
+            let linked = accounts.into_iter().flatten().any(|a| {
+                get_str(a, "provider") == Some(p)
+                    && get_str(a, "provider_user_id")
+                        .is_some_and(|id| provider_user_ids.contains(&id))
+            });
+            if !linked {
+                return false;
+            }
         }
         if created_after.is_some_and(|a| m.created_at <= a)
             || created_before.is_some_and(|b| m.created_at >= b)

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route, Syntax};
 use crate::like;
 use crate::model::{Qual, QualValue};
-use crate::text::{fill, int};
+use crate::text::{cat, fill, int};
 use crate::url::encode;
 
 /// One logical request sequence (a list endpoint to page through, or one object).
@@ -24,6 +24,36 @@ pub struct Fetch {
     pub expect: Option<(&'static str, String)>,
     /// 404 means "no such object": zero rows, not an error.
     pub missing_is_empty: bool,
+    /// Read in a column's order and stop at the first page with a row past the bound.
+    pub stop: Option<Stop>,
+}
+
+/// Where an ordered read can stop: rows come ordered by `field` (descending for a lower
+/// bound, ascending for an upper one), so after a row past `bound` no later row is in range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    pub field: &'static str,
+    /// Unix milliseconds, widened by one as the range filters' bounds are.
+    pub bound: i64,
+    pub lower: bool,
+}
+
+impl Stop {
+    /// Whether the row at `body[s..e]` is past the bound. A row without the value (NULL)
+    /// is never: it proves nothing about the rows after it.
+    pub fn passed(&self, body: &str, s: usize, e: usize) -> bool {
+        let row = crate::json::Val {
+            raw: crate::bug::span(body, s, e),
+        };
+        let Some(ms) = row.get(self.field).and_then(|v| v.as_i64()) else {
+            return false;
+        };
+        if self.lower {
+            ms < self.bound
+        } else {
+            ms > self.bound
+        }
+    }
 }
 
 /// More `id IN (…)` values than this are answered by one list scan instead of GETs.
@@ -101,6 +131,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
                     route_value: Some((route.column, v)),
                     expect: Some(("id", id.clone())),
                     missing_is_empty: true,
+                    stop: None,
                 });
             }
             return Ok(fetches);
@@ -144,6 +175,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
                     route_value: None,
                     expect: Some((field, v)),
                     missing_is_empty: true,
+                    stop: None,
                 });
             }
             return Ok(fetches);
@@ -156,6 +188,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
     let mut params = list_params(object);
     params.append(&mut column_params);
     let mut fetches = endpoint_fetches(&list, list.path.to_string(), params, quals, None, false);
+    ordered(object, quals, &mut fetches);
     // Rows Clerk lists only when asked: a second pass, unless the query asked itself.
     if let Some(p) = object.unlisted {
         if !fetches
@@ -170,6 +203,34 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         }
     }
     Ok(fetches)
+}
+
+/// A range condition on one of the object's `sorted` columns: ask for that order, and stop
+/// at the first row past the bound (a lower bound reads newest first). Cursor paging takes
+/// only the `created_at` order (the spec), so other orders page by offset.
+fn ordered(object: &Object, quals: &[Qual], fetches: &mut [Fetch]) {
+    for &column in object.sorted {
+        let (bound, lower) = match range_bound(quals, column, true) {
+            Some(b) => (b, true),
+            None => match range_bound(quals, column, false) {
+                Some(b) => (b, false),
+                None => continue,
+            },
+        };
+        let order = cat(&[if lower { "-" } else { "+" }, column]);
+        for f in fetches.iter_mut() {
+            f.params.push(pair("order_by", &order));
+            if f.paging == Paging::Cursor && column != "created_at" {
+                f.paging = Paging::Offset { paginated: false };
+            }
+            f.stop = Some(Stop {
+                field: column,
+                bound,
+                lower,
+            });
+        }
+        return;
+    }
 }
 
 fn list_params(object: &Object) -> Vec<(String, String)> {
@@ -304,6 +365,7 @@ fn endpoint_fetches(
         route_value: route_value.clone(),
         expect: None,
         missing_is_empty,
+        stop: None,
     };
     let Some((param, vals, max)) = chunked else {
         return vec![fetch(params)];

@@ -493,3 +493,69 @@ fn like_and_ilike_return_the_same_rows_pushed_or_not() {
         "the patterns were pushed: {pushed_requests}"
     );
 }
+
+#[test]
+fn ordered_reads_stop_early_and_return_the_same_rows() {
+    // Several pages of users, so stopping early matters.
+    let mock = mock(1234);
+    let mut checked = Vec::new();
+    for o in OBJECTS.iter().filter(|o| !o.sorted.is_empty()) {
+        for &column in o.sorted {
+            mock.clear_requests();
+            let all = read(&mock, o, column, vec![]).unwrap();
+            let full_read = mock.requests().len();
+            let mut times: Vec<i64> = all
+                .iter()
+                .filter_map(|r| r.1.as_deref().and_then(micros))
+                .collect();
+            times.sort();
+            assert!(times.len() > 2, "{}.{column}", o.name);
+            let q = |f: f64| times[((times.len() - 1) as f64 * f) as usize];
+            let (newest, oldest) = (q(1.0), q(0.0));
+            let mut bounds = vec![q(0.5), q(0.9), q(0.1), newest, oldest, 0, i64::MAX / 4];
+            bounds.extend([q(0.5) - 1, q(0.5) + 1, newest - 1, oldest + 1]);
+            for bound in bounds {
+                for op in [">", ">=", "<", "<="] {
+                    mock.clear_requests();
+                    let qual = QualSpec::op(column, op, Cell::Timestamptz(bound));
+                    let pushed = read(&mock, o, column, vec![qual]).unwrap();
+                    let reqs = mock.requests();
+                    let keep = |r: &Rows| -> Rows {
+                        r.iter()
+                            .filter(|x| {
+                                x.1.as_deref().and_then(micros).is_some_and(|v| match op {
+                                    ">" => v > bound,
+                                    ">=" => v >= bound,
+                                    "<" => v < bound,
+                                    _ => v <= bound,
+                                })
+                            })
+                            .cloned()
+                            .collect()
+                    };
+                    let what = format!("{}.{column} {op} {bound}", o.name);
+                    assert_eq!(keep(&pushed), keep(&all), "{what}");
+                    assert!(reqs.len() <= full_read.max(1) + 1, "{what}: {}", reqs.len());
+                    let order = reqs[0].param("order_by").map(String::from);
+                    let want = if op.starts_with('>') { "-" } else { "+" };
+                    assert_eq!(order, Some(format!("{want}{column}")), "{what}");
+                }
+            }
+            // The newest few rows are one request, whatever the table's size.
+            mock.clear_requests();
+            let recent = QualSpec::op(column, ">=", Cell::Timestamptz(q(0.99)));
+            let rows = read(&mock, o, column, vec![recent]).unwrap();
+            assert!(!rows.is_empty());
+            // (invitations: one per pass, the list and its revoked rows)
+            let passes = if o.unlisted.is_some() { 2 } else { 1 };
+            let what = format!("{}.{column} >= the newest 1%", o.name);
+            assert_eq!(mock.requests().len(), passes, "{what}");
+            checked.push(format!(
+                "{}.{column} ({full_read} requests read all)",
+                o.name
+            ));
+        }
+    }
+    println!("ordered reads: {checked:?}");
+    assert!(checked.len() >= 5, "{checked:?}");
+}

@@ -133,6 +133,7 @@ pub static OBJECTS: &[Object] = &[
             name: "status",
             value: "revoked",
         }),
+        sorted: &["created_at"],
         list: list(
             "/invitations",
             PAGINATED,
@@ -227,6 +228,7 @@ pub static OBJECTS: &[Object] = &[
             lookup("id", "/organizations/{}"),
             lookup("slug", "/organizations/{}"),
         ],
+        sorted: &["created_at"],
         column_params: &[ColumnParam {
             column: "members_count",
             param: Param {
@@ -257,6 +259,7 @@ pub static OBJECTS: &[Object] = &[
     // invitations to join an organization
     Object {
         name: "organization_invitations",
+        sorted: &["created_at"],
         list: list(
             "/organization_invitations",
             OFFSET,
@@ -447,6 +450,7 @@ pub static OBJECTS: &[Object] = &[
     // the sign-up waitlist
     Object {
         name: "waitlist_entries",
+        sorted: &["created_at"],
         list: list(
             "/waitlist_entries",
             OFFSET,
@@ -881,6 +885,7 @@ pub static OBJECTS: &[Object] = &[
         name: "users",
         list: list("/users", Paging::Cursor, USER_FILTERS),
         lookups: &[lookup("id", "/users/{}")],
+        sorted: &["updated_at"],
         count_path: Some("/users/count"),
         columns: &[
             c("id", Text),

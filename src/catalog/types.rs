@@ -197,6 +197,10 @@ pub struct Object {
     /// (`/invitations` hides revoked ones): read by a second pass when the query does not
     /// pin the parameter itself.
     pub unlisted: Option<Param>,
+    /// Timestamp columns the list can be ordered by (`order_by=±column`) and no filter
+    /// bounds: a range condition on one reads in that order and stops at the first page
+    /// with a row past the bound (`updated_at > last_sync`: one request for a few rows).
+    pub sorted: &'static [&'static str],
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
     pub columns: &'static [Column],
     /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
@@ -282,6 +286,7 @@ impl Object {
         column_params: &[],
         list_params: &[],
         unlisted: None,
+        sorted: &[],
         columns: &[],
         count_path: None,
         elements: None,

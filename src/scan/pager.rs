@@ -83,6 +83,12 @@ impl Pager {
         if !self.advance(&f.path, page.rows.len() as u64, last_id, page.total)? {
             return Ok(None);
         }
+        // An ordered read is over once a row is past the bound (Postgres drops that row).
+        if let Some(stop) = &f.stop {
+            if page.rows.iter().any(|&(s, e)| stop.passed(&body, s, e)) {
+                self.cursor = Cursor::Done;
+            }
+        }
         Ok(Some((body, page)))
     }
 

@@ -1,7 +1,7 @@
 //! Waitlist entries: records, the list, create, invite, reject and delete.
 
 use super::api::{body, clerk_param_error, now_ms, Fields, Resp, NO_FIELDS, Q};
-use super::lists::{paged_envelope, sort_by_path, status_and_query};
+use super::lists::{apply_order, paged_envelope, status_and_query};
 use serde_json::json;
 
 use super::store::Data;
@@ -59,6 +59,16 @@ pub(crate) fn list(sh: &Data, q: &Q) -> Result<Resp, Resp> {
         ));
     }
     let mut idx = status_and_query(&d.waitlist_entries, status, q.get("query"));
-    sort_by_path(&d.waitlist_entries, &mut idx, &["created_at"], true);
+    apply_order(
+        q,
+        &d.waitlist_entries,
+        &mut idx,
+        &[
+            ("created_at", &["created_at"]),
+            ("email_address", &["email_address"]),
+            ("invited_at", &["invitation", "created_at"]),
+        ],
+        ("created_at", true),
+    )?;
     Ok(paged_envelope(&d.waitlist_entries, &idx, limit, offset))
 }

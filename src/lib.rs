@@ -348,7 +348,10 @@ fn begin(
     if guard {
         guard::check(object.name, &params)?;
     }
-    let limit = ctx.get_limit().map(|l| Limit {
+    // With ORDER BY, Postgres sorts locally (the host offers no sorted path) and reads
+    // every row: the LIMIT would only make the first page small, one request more.
+    let sorted = !ctx.get_sorts().is_empty();
+    let limit = ctx.get_limit().filter(|_| !sorted).map(|l| Limit {
         count: l.count(),
         offset: l.offset(),
     });

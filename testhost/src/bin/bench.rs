@@ -313,6 +313,7 @@ fn main() {
 
     // -----------------------------------------------------------------------------------------
     joins(&host);
+    searches(&host);
 
     // -----------------------------------------------------------------------------------------
     section("One query end to end, as the real host runs it");
@@ -415,6 +416,77 @@ fn joins(host: &Host) {
         secs(t.elapsed()),
         bytes(users.guest_memory_bytes())
     );
+}
+
+/// Support-desk searches and sync reads at 20,000 users: pushed down, against the full read
+/// every one of them was before 0.3.3 (the same scan without its condition).
+fn searches(host: &Host) {
+    section(&format!("Searches and syncs at {JOIN_USERS} users"));
+    let mock = MockClerk::start(Dataset::generate(JOIN_USERS));
+    let recent = {
+        let mut times: Vec<i64> = mock
+            .dataset()
+            .users
+            .iter()
+            .filter_map(|u| u["updated_at"].as_i64())
+            .collect();
+        times.sort();
+        times[times.len() - 20] * 1000
+    };
+    let cases: [(&str, &str, QualSpec); 4] = [
+        (
+            "first_name ilike '%AR%'",
+            "first_name",
+            QualSpec::op("first_name", "~~*", Cell::String("%AR%".into())),
+        ),
+        (
+            "primary_email_address like '%user12%'",
+            "primary_email_address",
+            QualSpec::op(
+                "primary_email_address",
+                "~~",
+                Cell::String("%user12%".into()),
+            ),
+        ),
+        (
+            "username ilike 'USER7%'",
+            "username",
+            QualSpec::op("username", "~~*", Cell::String("USER7%".into())),
+        ),
+        (
+            "updated_at >= <the 20th newest>",
+            "updated_at",
+            QualSpec::op("updated_at", ">=", Cell::Timestamptz(recent)),
+        ),
+    ];
+    for (name, column, qual) in cases {
+        let run = |quals: Vec<QualSpec>| {
+            mock.clear_requests();
+            let mut spec = spec(&mock, &[]);
+            let ty = if column == "updated_at" {
+                TypeOid::Timestamptz
+            } else {
+                TypeOid::String
+            };
+            spec.columns = vec![("id".into(), TypeOid::String), (column.into(), ty)];
+            spec.quals = quals;
+            let t = Instant::now();
+            let mut q = host
+                .new_query(spec)
+                .unwrap_or_else(|e| fail(&format!("init: {e:#}")));
+            let rows = q
+                .scan_all()
+                .unwrap_or_else(|e| fail(&format!("{name}: {e}")));
+            (rows.len(), mock.requests().len(), t.elapsed())
+        };
+        let (rows, requests, time) = run(vec![qual]);
+        let (_, full_requests, full_time) = run(vec![]);
+        println!(
+            "  {name:<38}: {requests} request(s), {} ({rows} rows before Postgres' recheck); full read {full_requests} requests, {}",
+            secs(time),
+            secs(full_time)
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

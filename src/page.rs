@@ -6,7 +6,7 @@ use crate::prelude::*;
 use crate::bug::span;
 use crate::catalog::Paging;
 use crate::json::{self, Val};
-use crate::text::{fill, int};
+use crate::text::{cat, fill, int};
 
 /// Byte ranges of rows within a page body.
 pub type Spans = Vec<(usize, usize)>;
@@ -59,8 +59,14 @@ pub fn total(object: &str, path: &str, body: &str) -> Result<Option<u64>, String
 }
 
 /// Read `body`, the answer of `path` for `object`: a bare array, a `{data, total_count}`
-/// envelope, or (with `Paging::Single`) one object.
-pub fn parse(object: &str, path: &str, paging: Paging, body: &str) -> Result<Page, String> {
+/// envelope (`rows`: the field that holds the rows), or (with `Paging::Single`) one object.
+pub fn parse(
+    object: &str,
+    path: &str,
+    paging: Paging,
+    rows: &str,
+    body: &str,
+) -> Result<Page, String> {
     let bad = |what: &str| unexpected(object, path, what);
     let root = root(object, path, body)?;
     let span = |v: Val| {
@@ -79,11 +85,15 @@ pub fn parse(object: &str, path: &str, paging: Paging, body: &str) -> Result<Pag
     match root.kind() {
         json::Kind::Object if paging == Paging::Single => page(vec![span(root)], None),
         json::Kind::Array => page(spans(root), None),
-        json::Kind::Object => match root.get("data") {
+        json::Kind::Object => match root.get(rows) {
             Some(data) if data.kind() == json::Kind::Array => page(spans(data), total_count(root)),
-            _ => Err(bad(
-                "expected a list ({data, total_count}), found an object without a data array",
-            )),
+            _ => Err(bad(&cat(&[
+                "expected a list ({",
+                rows,
+                ", total_count}), found an object without a ",
+                rows,
+                " array",
+            ]))),
         },
         _ => Err(bad("expected a JSON array or object, found a scalar")),
     }
@@ -163,18 +173,18 @@ mod tests {
     #[test]
     fn shapes() {
         let body = r#"{"data":[{"id":"a"},{"id":"b"}],"total_count":7}"#;
-        let p = parse("o", "/p", OFFSET, body).unwrap();
+        let p = parse("o", "/p", OFFSET, "data", body).unwrap();
         assert_eq!(p.total, Some(7));
         let ids: Vec<_> = p.rows.iter().map(|&(s, e)| row_id(body, s, e)).collect();
         assert_eq!(ids, vec![Some("a".into()), Some("b".into())]);
         let body = r#" [{"id":"x"}] "#;
-        let p = parse("o", "/p", Paging::Cursor, body).unwrap();
+        let p = parse("o", "/p", Paging::Cursor, "data", body).unwrap();
         assert_eq!((p.rows.len(), p.total), (1, None));
         let body = r#"{"id":"one"}"#;
-        let p = parse("o", "/p", Paging::Single, body).unwrap();
+        let p = parse("o", "/p", Paging::Single, "data", body).unwrap();
         assert_eq!(p.rows, vec![(0, body.len())]);
         for bad in ["{", r#"{"items":[]}"#, "3"] {
-            let e = parse("obj", "/path", OFFSET, bad).unwrap_err();
+            let e = parse("obj", "/path", OFFSET, "data", bad).unwrap_err();
             assert!(
                 e.starts_with("unexpected response from Clerk for obj at /path:"),
                 "{e}"
@@ -189,7 +199,7 @@ mod tests {
         let e = total("o", "/c", "{").unwrap_err();
         assert!(e.contains("for o at /c: malformed JSON"), "{e}");
         let body = r#"[{"id":"u1","emails":[{"id":"e1"},{"id":"e2"}]},{"id":"u2","emails":[]}]"#;
-        let kept = parse("o", "/p", OFFSET, body).unwrap().rows;
+        let kept = parse("o", "/p", OFFSET, "data", body).unwrap().rows;
         let ids = |rows: &[RowSpan]| -> Vec<(String, String)> {
             let id = |(s, e)| row_id(body, s, e).unwrap();
             rows.iter().map(|r| (id(r.row), id(r.parent))).collect()

@@ -54,6 +54,8 @@ fn every_list_object_returns_all_rows_once() {
     let ds = mock.dataset();
     let lists: Vec<(&str, &Vec<Value>)> = vec![
         ("allowlist_identifiers", &ds.allowlist_identifiers),
+        ("machines", &ds.machines),
+        ("role_sets", &ds.role_sets),
         ("blocklist_identifiers", &ds.blocklist_identifiers),
         ("domains", &ds.domains),
         ("invitations", &ds.invitations),
@@ -242,6 +244,8 @@ fn count_star_is_one_request_for_every_object_and_exact() {
             ("waitlist_entries", ds.waitlist_entries.len()),
             ("organization_domains", ds.organization_domains.len()),
             ("enterprise_connections", ds.enterprise_connections.len()),
+            ("machines", ds.machines.len()),
+            ("role_sets", ds.role_sets.len()),
             ("billing_prices", ds.billing_prices.len()),
         ];
         for (object, want) in lists {
@@ -322,5 +326,134 @@ fn tables_made_for_the_supabase_wrapper_keep_working() {
         "billing/statements",
     ] {
         assert!(clerk_fdw::catalog::find(name).is_some(), "{name}");
+    }
+}
+
+#[test]
+fn machines_tokens_role_sets_devices_test_runs_and_settings() {
+    let mock = mock(60);
+    let ds = mock.dataset().clone();
+    let attrs = |object: &str, quals: Vec<QualSpec>| -> Vec<Value> {
+        let rows = scan(&mock, object, cols(&[("attrs", TypeOid::Json)]), quals)
+            .unwrap_or_else(|e| panic!("{object}: {e}"));
+        rows.iter().map(|r| json(&r[0])).collect()
+    };
+    // M2M tokens of a machine: pages of 100 under `m2m_tokens`, every token once.
+    let machine = ds.machines[0]["id"].as_str().unwrap().to_string();
+    mock.clear_requests();
+    let got = attrs("m2m_tokens", vec![QualSpec::eq("subject", s(&machine))]);
+    let want: Vec<&Value> = ds
+        .m2m_tokens
+        .iter()
+        .filter(|t| t["subject"] == machine.as_str())
+        .collect();
+    assert_eq!(got.len(), 130);
+    assert_eq!(got.iter().collect::<Vec<_>>(), want);
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].param("limit"), Some("100"));
+    assert!(got
+        .iter()
+        .all(|t| t.get("token").is_none() && t.get("secret").is_none()));
+    let revoked = attrs(
+        "m2m_tokens",
+        vec![
+            QualSpec::eq("subject", s(&machine)),
+            QualSpec::eq("revoked", clerk_fdw_testhost::host::Cell::Bool(true)),
+        ],
+    );
+    assert!(!revoked.is_empty() && revoked.iter().all(|t| t["revoked"] == true));
+    let e = scan(&mock, "m2m_tokens", text_cols(&["id"]), vec![]).unwrap_err();
+    assert!(
+        e.contains("m2m_tokens needs a WHERE condition on subject"),
+        "{e}"
+    );
+    // Machines: by id, and a name prefix is Clerk's `query`.
+    mock.clear_requests();
+    let one = attrs("machines", vec![QualSpec::eq("id", s(&machine))]);
+    assert_eq!(one, vec![ds.machines[0].clone()]);
+    assert_eq!(mock.requests()[0].path, format!("/v1/machines/{machine}"));
+    mock.clear_requests();
+    let named = attrs("machines", vec![QualSpec::op("name", "~~", s("worker 1%"))]);
+    assert!(named.iter().any(|m| m["name"] == "worker 1"));
+    assert_eq!(mock.requests()[0].param("query"), Some("worker 1"));
+    // Role sets by key (a `:` in the path) and by id.
+    mock.clear_requests();
+    let by_key = attrs(
+        "role_sets",
+        vec![QualSpec::eq("key", s("role_set:support"))],
+    );
+    assert_eq!(by_key, vec![ds.role_sets[1].clone()]);
+    assert_eq!(mock.requests().len(), 1);
+    // Trusted devices of a user; test runs of a connection with a status list.
+    let (user, device) = ds.trusted_devices[0].clone();
+    let devices = scan(
+        &mock,
+        "user_trusted_devices",
+        cols(&[("user_id", TypeOid::String), ("attrs", TypeOid::Json)]),
+        vec![QualSpec::eq("user_id", s(&user))],
+    )
+    .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(text(&devices[0][0]), Some(user.clone()));
+    assert_eq!(json(&devices[0][1]), device);
+    let (conn, _) = ds.test_runs[0].clone();
+    mock.clear_requests();
+    let runs = attrs(
+        "enterprise_connection_test_runs",
+        vec![
+            QualSpec::eq("enterprise_connection_id", s(&conn)),
+            QualSpec::is_in("status", vec![s("failed"), s("success")]),
+        ],
+    );
+    assert_eq!(runs.len(), 4, "7 runs cycle pending, success, failed");
+    assert_eq!(
+        mock.requests()[0]
+            .query
+            .iter()
+            .filter(|(k, _)| k == "status")
+            .count(),
+        2
+    );
+    // Lookups by id that need no list condition.
+    mock.clear_requests();
+    let key = ds.api_keys[0]["id"].as_str().unwrap();
+    assert_eq!(
+        attrs("api_keys", vec![QualSpec::eq("id", s(key))]),
+        vec![ds.api_keys[0].clone()]
+    );
+    let role = ds.organization_roles[0]["id"].as_str().unwrap();
+    assert_eq!(
+        attrs("organization_roles", vec![QualSpec::eq("id", s(role))]).len(),
+        1
+    );
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            format!("/v1/api_keys/{key}"),
+            format!("/v1/organization_roles/{role}")
+        ]
+    );
+    // The instance's settings: one row each, the object Clerk sent.
+    for (object, which) in [
+        ("instance", ""),
+        ("instance_protect", "protect"),
+        ("instance_communication", "communication"),
+        (
+            "instance_oauth_application_settings",
+            "oauth_application_settings",
+        ),
+        ("instance_organization_settings", "organization_settings"),
+    ] {
+        let want = &ds
+            .instance_settings
+            .iter()
+            .find(|(w, _)| *w == which)
+            .unwrap()
+            .1;
+        assert_eq!(&attrs(object, vec![]), &vec![want.clone()], "{object}");
+        let count = query(&mock, object, vec![], vec![]).scan_all().unwrap();
+        assert_eq!(count.len(), 1, "count(*) of {object}");
     }
 }

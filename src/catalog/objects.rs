@@ -416,6 +416,7 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[partial("name", "query"), partial("key", "query")],
         ),
+        lookups: &[lookup("id", "/organization_roles/{}")],
         columns: &[
             c("id", Text),
             c("key", Text),
@@ -436,6 +437,7 @@ pub static OBJECTS: &[Object] = &[
             OFFSET,
             &[partial("name", "query"), partial("key", "query")],
         ),
+        lookups: &[lookup("id", "/organization_permissions/{}")],
         columns: &[
             c("id", Text),
             c("key", Text),
@@ -606,6 +608,8 @@ pub static OBJECTS: &[Object] = &[
             complete: true,
             param: Some("subject"),
         }],
+        // One key by id needs no subject.
+        lookups: &[lookup("id", "/api_keys/{}")],
         // Clerk lists only valid keys unless asked: revoked and expired ones are rows too.
         list_params: &[Param {
             name: "include_invalid",
@@ -1163,6 +1167,216 @@ pub static OBJECTS: &[Object] = &[
             param: None,
         }],
         columns: &ORG_SUBSCRIPTION_COLUMNS,
+        ..Object::EMPTY
+    },
+    // machines (machine-to-machine authentication) and the machines each may call
+    Object {
+        name: "machines",
+        list: list(
+            "/machines",
+            OFFSET,
+            &[search("id", "query"), partial("name", "query")],
+        ),
+        lookups: &[lookup("id", "/machines/{}")],
+        sorted: &["created_at"],
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("instance_id", Text),
+            c("default_token_ttl", Integer),
+            c("scoped_machines", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // M2M tokens of one machine (listed per subject; never the token itself)
+    Object {
+        name: "m2m_tokens",
+        routes: &[Route {
+            column: "subject",
+            endpoint: Endpoint {
+                path: "/m2m_tokens",
+                paging: OFFSET,
+                filters: &[boolean("revoked", "revoked"), boolean("expired", "expired")],
+            },
+            by_id: None,
+            complete: true,
+            param: Some("subject"),
+        }],
+        rows_field: "m2m_tokens",
+        page_size: Some(100),
+        columns: &[
+            c("id", Text),
+            c("subject", Text),
+            c("scopes", Jsonb),
+            c("claims", Jsonb),
+            c("revoked", Bool),
+            c("revocation_reason", Text),
+            c("expired", Bool),
+            c("expiration", Timestamptz),
+            c("last_used_at", Timestamptz),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // role sets: the roles an organization can use
+    Object {
+        name: "role_sets",
+        list: list(
+            "/role_sets",
+            OFFSET,
+            &[
+                search("id", "query"),
+                partial("name", "query"),
+                partial("key", "query"),
+            ],
+        ),
+        lookups: &[
+            lookup("id", "/role_sets/{}"),
+            lookup("key", "/role_sets/{}"),
+        ],
+        sorted: &["created_at"],
+        columns: &[
+            c("id", Text),
+            c("key", Text),
+            c("name", Text),
+            c("description", Text),
+            c("type", Text),
+            c("roles", Jsonb),
+            c("default_role", Jsonb),
+            c("creator_role", Jsonb),
+            c("role_set_migration", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // the trusted devices of a user
+    Object {
+        name: "user_trusted_devices",
+        routes: &[Route {
+            column: "user_id",
+            endpoint: Endpoint {
+                path: "/users/{}/trusted_devices",
+                paging: Paging::Unpaged,
+                filters: &[],
+            },
+            by_id: None,
+            complete: true,
+            param: None,
+        }],
+        columns: &[
+            c("id", Text),
+            d!("user_id", Text, Src::RouteValue),
+            c("name", Text),
+            c("platform", Text),
+            c("app_identifier", Text),
+            c("algorithm", Text),
+            c("status", Text),
+            c("last_used_at", Timestamptz),
+            c("revoked_at", Timestamptz),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // test runs of an enterprise connection
+    Object {
+        name: "enterprise_connection_test_runs",
+        routes: &[Route {
+            column: "enterprise_connection_id",
+            endpoint: Endpoint {
+                path: "/enterprise_connections/{}/test_runs",
+                paging: OFFSET,
+                filters: &[values("status", "status")],
+            },
+            by_id: None,
+            complete: true,
+            param: None,
+        }],
+        columns: &[
+            c("id", Text),
+            d!("enterprise_connection_id", Text, Src::RouteValue),
+            c("status", Text),
+            c("connection_type", Text),
+            c("parsed_user_info", Jsonb),
+            c("logs", Jsonb),
+            c("saml", Jsonb),
+            c("oauth", Jsonb),
+            c("created_at", Timestamptz),
+        ],
+        ..Object::EMPTY
+    },
+    // the instance's settings, one row each
+    Object {
+        name: "instance",
+        list: list("/instance", Paging::Single, &[]),
+        columns: &[
+            c("id", Text),
+            c("environment_type", Text),
+            c("allowed_origins", Jsonb),
+            c("workspace_id", Text),
+        ],
+        ..Object::EMPTY
+    },
+    Object {
+        name: "instance_protect",
+        aliases: &["instance/protect"],
+        list: list("/instance/protect", Paging::Single, &[]),
+        columns: &[
+            c("rules_enabled", Bool),
+            c("specter_enabled", Bool),
+            c("checks_bypassed", Bool),
+        ],
+        ..Object::EMPTY
+    },
+    Object {
+        name: "instance_communication",
+        aliases: &["instance/communication"],
+        list: list("/instance/communication", Paging::Single, &[]),
+        columns: &[c("blocked_country_codes", Jsonb)],
+        ..Object::EMPTY
+    },
+    Object {
+        name: "instance_oauth_application_settings",
+        aliases: &["instance/oauth_application_settings"],
+        list: list("/instance/oauth_application_settings", Paging::Single, &[]),
+        columns: &[
+            c("dynamic_oauth_client_registration", Bool),
+            c("default_scopes", Jsonb),
+            c("oauth_jwt_access_tokens", Bool),
+            c("client_id_metadata_documents_advertised", Bool),
+            c(
+                "client_id_metadata_documents_only_allow_pre_registered_clients",
+                Bool,
+            ),
+            c(
+                "client_id_metadata_documents_block_implicitly_allowed_clients",
+                Bool,
+            ),
+        ],
+        ..Object::EMPTY
+    },
+    Object {
+        name: "instance_organization_settings",
+        aliases: &["instance/organization_settings"],
+        list: list("/instance/organization_settings", Paging::Single, &[]),
+        columns: &[
+            c("enabled", Bool),
+            c("max_allowed_memberships", Integer),
+            c("max_allowed_roles", Integer),
+            c("max_role_sets_allowed", Integer),
+            c("max_allowed_domains", Integer),
+            c("creator_role", Text),
+            c("admin_delete_enabled", Bool),
+            c("domains_enabled", Bool),
+            c("slug_disabled", Bool),
+            c("domains_enrollment_modes", Jsonb),
+            c("domains_default_role", Text),
+            c("initial_role_set_key", Text),
+        ],
         ..Object::EMPTY
     },
 ];

@@ -201,6 +201,8 @@ pub struct Object {
     /// bounds: a range condition on one reads in that order and stops at the first page
     /// with a row past the bound (`updated_at > last_sync`: one request for a few rows).
     pub sorted: &'static [&'static str],
+    /// The field of a list answer that holds the rows (`data`; `m2m_tokens` for M2M tokens).
+    pub rows_field: &'static str,
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
     pub columns: &'static [Column],
     /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
@@ -287,6 +289,7 @@ impl Object {
         list_params: &[],
         unlisted: None,
         sorted: &[],
+        rows_field: "data",
         columns: &[],
         count_path: None,
         elements: None,

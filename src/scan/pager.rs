@@ -77,7 +77,13 @@ impl Pager {
             self.cursor = Cursor::Done; // 404 on a by-id/single lookup: no row
             return Ok(None);
         };
-        let page = page::parse(self.object.name, &f.path, f.paging, &body)?;
+        let page = page::parse(
+            self.object.name,
+            &f.path,
+            f.paging,
+            self.object.rows_field,
+            &body,
+        )?;
         host.page_received(page.rows.len() as i64, body.len() as i64);
         let last_id = page.rows.last().and_then(|&(s, e)| row_id(&body, s, e));
         if !self.advance(&f.path, page.rows.len() as u64, last_id, page.total)? {

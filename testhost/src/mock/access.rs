@@ -1,7 +1,7 @@
 //! Organization roles and permissions, and API keys: records and lists.
 
 use super::api::{clerk_param_error, Resp, Q};
-use super::lists::{all_indexes, paged_envelope};
+use super::lists::{all_indexes, apply_order, paged_envelope};
 
 use serde_json::Value;
 
@@ -56,4 +56,39 @@ pub(crate) fn list(q: &Q, list: &[Value]) -> Result<Resp, Resp> {
         })
         .collect();
     Ok(paged_envelope(list, &idx, limit, offset))
+}
+
+/// `GET /role_sets`: `query` exact id or partial name/key (read the narrowest way, a
+/// case-sensitive prefix, as for roles), `order_by` created_at, name or key.
+pub(crate) fn role_sets(sh: &Data, q: &Q) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    let (limit, offset) = q.paging()?;
+    let query = q.get("query").filter(|s| !s.is_empty());
+    let mut idx: Vec<usize> = all_indexes(d.role_sets.len())
+        .into_iter()
+        .filter(|&i| {
+            let v = &d.role_sets[i];
+            let starts = |k: &str, qs: &str| get_str(v, k).is_some_and(|x| x.starts_with(qs));
+            query.is_none_or(|qs| {
+                get_str(v, "id") == Some(qs) || starts("name", qs) || starts("key", qs)
+            })
+        })
+        .collect();
+    let orders: &[(&str, &[&str])] = &[
+        ("created_at", &["created_at"]),
+        ("name", &["name"]),
+        ("key", &["key"]),
+    ];
+    apply_order(q, &d.role_sets, &mut idx, orders, ("created_at", true))?;
+    Ok(paged_envelope(&d.role_sets, &idx, limit, offset))
+}
+
+/// `GET /role_sets/{key_or_id}`.
+pub(crate) fn role_set(sh: &Data, key_or_id: &str) -> Resp {
+    let found = sh
+        .dataset
+        .role_sets
+        .iter()
+        .find(|v| v["id"] == key_or_id || v["key"] == key_or_id);
+    found.map_or_else(Resp::not_found, |v| Resp::ok(v.to_string()))
 }

@@ -1,11 +1,12 @@
 //! The deterministic dataset the mock serves (conventions in the module docs of `mock`).
 
 use super::records::{
-    compact, get_i64, get_path, get_str, make_api_key, make_enterprise_connection, make_org_domain,
-    make_permissions, make_plans, make_price, make_roles, make_session, make_subscription,
-    make_user, make_waitlist_entry, mock_id, money, obj, org_count, par_map, payer_for_org,
-    payer_for_user, payment_method, public_user_data, user_created_at, user_identifier, UserTraits,
-    BASE_TIME_MS, DAY, HOUR, INSTANCE_ID, ORG_NAMES,
+    compact, get_i64, get_path, get_str, make_api_key, make_enterprise_connection,
+    make_instance_settings, make_m2m_token, make_machine, make_org_domain, make_permissions,
+    make_plans, make_price, make_role_sets, make_roles, make_session, make_subscription,
+    make_test_run, make_trusted_device, make_user, make_waitlist_entry, mock_id, money, obj,
+    org_count, par_map, payer_for_org, payer_for_user, payment_method, public_user_data,
+    user_created_at, user_identifier, UserTraits, BASE_TIME_MS, DAY, HOUR, INSTANCE_ID, ORG_NAMES,
 };
 use serde_json::json;
 use serde_json::Value;
@@ -51,6 +52,17 @@ pub struct Dataset {
     pub user_subscriptions: Vec<(String, Value)>,
     /// `(organization_id, CommerceSubscription)`.
     pub organization_subscriptions: Vec<(String, Value)>,
+    /// Three machines, each scoped to the next.
+    pub machines: Vec<Value>,
+    /// 130 tokens of machine 0 (more than a page of 100) and 5 of machine 1.
+    pub m2m_tokens: Vec<Value>,
+    pub role_sets: Vec<Value>,
+    /// `(path under /instance, settings object)`.
+    pub instance_settings: Vec<(&'static str, Value)>,
+    /// `(user_id, device)`: one for every user `i` with `i % 7 == 1`.
+    pub trusted_devices: Vec<(String, Value)>,
+    /// `(enterprise connection id, run)`: 7 runs of connection 0.
+    pub test_runs: Vec<(String, Value)>,
 }
 
 impl Dataset {
@@ -588,6 +600,26 @@ impl Dataset {
         for _ in 0..130 {
             let n = d.api_keys.len();
             d.api_keys.push(make_api_key(n, &org0, false));
+        }
+        for n in 0..3 {
+            d.machines.push(make_machine(n, 3));
+        }
+        for n in 0..135 {
+            let subject = mock_id("mch", usize::from(n >= 130));
+            d.m2m_tokens.push(make_m2m_token(n, &subject));
+        }
+        d.role_sets = make_role_sets();
+        d.instance_settings = make_instance_settings();
+        for i in (1..n_users).step_by(7) {
+            let n = d.trusted_devices.len();
+            d.trusted_devices
+                .push((mock_id("user", i), make_trusted_device(n, i)));
+        }
+        if let Some(conn) = d.enterprise_connections.first() {
+            let id = conn["id"].as_str().unwrap_or_default().to_string();
+            for n in 0..7 {
+                d.test_runs.push((id.clone(), make_test_run(n)));
+            }
         }
         d.organization_permissions = make_permissions();
         d.organization_roles = make_roles();

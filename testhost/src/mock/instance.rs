@@ -331,3 +331,42 @@ pub(crate) fn plain_list(q: &Q, list: &[Value]) -> Result<Resp, Resp> {
         offset,
     ))
 }
+
+/// `GET /instance` and `/instance/<which>`: one settings object.
+pub(crate) fn settings(sh: &Data, which: &str) -> Resp {
+    let found = sh
+        .dataset
+        .instance_settings
+        .iter()
+        .find(|(w, _)| *w == which);
+    found.map_or_else(Resp::not_found, |(_, v)| Resp::ok(v.to_string()))
+}
+
+/// `GET /enterprise_connections/{id}/test_runs`: `status` repeated, limit/offset paging.
+pub(crate) fn test_runs(sh: &Data, q: &Q, connection: &str) -> Result<Resp, Resp> {
+    let d = &sh.dataset;
+    if !d
+        .enterprise_connections
+        .iter()
+        .any(|c| c["id"] == connection)
+    {
+        return Ok(Resp::not_found());
+    }
+    let (limit, offset) = q.paging()?;
+    let statuses = q.all("status");
+    let runs: Vec<Value> = d
+        .test_runs
+        .iter()
+        .filter(|(c, r)| {
+            c == connection
+                && (statuses.is_empty() || statuses.contains(&get_str(r, "status").unwrap_or("")))
+        })
+        .map(|(_, r)| r.clone())
+        .collect();
+    Ok(paged_envelope(
+        &runs,
+        &all_indexes(runs.len()),
+        limit,
+        offset,
+    ))
+}

@@ -73,6 +73,7 @@ mod access;
 mod billing;
 mod instance;
 mod invitations;
+mod machines;
 mod organizations;
 mod sessions;
 mod users;

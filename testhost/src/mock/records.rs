@@ -906,3 +906,121 @@ pub(crate) fn make_waitlist_entry(w: usize) -> Value {
         "created_at": created, "updated_at": created + HOUR,
     })
 }
+
+/// Machine `n`; each may call the next one.
+pub(crate) fn make_machine(n: usize, count: usize) -> Value {
+    let created = BASE_TIME_MS + n as i64 * DAY;
+    let next = (n + 1) % count.max(1);
+    let scoped = if next == n {
+        json!([])
+    } else {
+        let at = BASE_TIME_MS + next as i64 * DAY;
+        json!([{"object": "machine", "id": mock_id("mch", next), "name": format!("worker {next}"),
+            "instance_id": INSTANCE_ID, "created_at": at, "updated_at": at}])
+    };
+    json!({
+        "object": "machine", "id": mock_id("mch", n), "name": format!("worker {n}"),
+        "instance_id": INSTANCE_ID, "default_token_ttl": 3600, "scoped_machines": scoped,
+        "created_at": created, "updated_at": created,
+    })
+}
+
+/// M2M token `n` of machine `subject`: every third revoked, every fifth expired.
+pub(crate) fn make_m2m_token(n: usize, subject: &str) -> Value {
+    let created = BASE_TIME_MS + n as i64 * HOUR;
+    json!({
+        "object": "machine_to_machine_token", "id": mock_id("mt", n), "subject": subject,
+        "claims": if n % 2 == 0 { json!({"tier": n % 3}) } else { Value::Null },
+        "scopes": [mock_id("mch", 1)], "revoked": n % 3 == 2,
+        "revocation_reason": if n % 3 == 2 { json!("rotated") } else { Value::Null },
+        "expired": n % 5 == 4, "expiration": created + DAY,
+        "last_used_at": if n % 4 == 0 { json!(created + HOUR) } else { Value::Null },
+        "created_at": created, "updated_at": created,
+    })
+}
+
+/// The initial role set and a custom one.
+pub(crate) fn make_role_sets() -> Vec<Value> {
+    let role = |key: &str, name: &str| json!({"object": "role_set_item", "key": key, "name": name});
+    (0..2)
+        .map(|n| {
+            let created = BASE_TIME_MS + n as i64 * DAY;
+            json!({
+                "object": "role_set", "id": mock_id("rs", n),
+                "key": if n == 0 { "role_set:default" } else { "role_set:support" },
+                "name": if n == 0 { "Default" } else { "Support desk" },
+                "description": if n == 0 { json!("The initial role set") } else { Value::Null },
+                "type": if n == 0 { "initial" } else { "custom" },
+                "roles": [role("org:admin", "Admin"), role("org:member", "Member")],
+                "default_role": role("org:member", "Member"),
+                "creator_role": role("org:admin", "Admin"),
+                "role_set_migration": null,
+                "created_at": created, "updated_at": created,
+            })
+        })
+        .collect()
+}
+
+/// The instance's settings objects, by path under `/instance`.
+pub(crate) fn make_instance_settings() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "",
+            json!({"object": "instance", "id": INSTANCE_ID, "environment_type": "development",
+            "allowed_origins": ["https://app.example.com"], "workspace_id": "ws_mock"}),
+        ),
+        (
+            "protect",
+            json!({"object": "instance_protect", "rules_enabled": true,
+            "specter_enabled": false, "checks_bypassed": false}),
+        ),
+        (
+            "communication",
+            json!({"object": "instance_communication",
+            "blocked_country_codes": ["KP", "IR"]}),
+        ),
+        (
+            "oauth_application_settings",
+            json!({"object": "oauth_application_settings",
+            "dynamic_oauth_client_registration": false, "default_scopes": ["profile", "email"],
+            "oauth_jwt_access_tokens": true, "client_id_metadata_documents_advertised": false,
+            "client_id_metadata_documents_only_allow_pre_registered_clients": true,
+            "client_id_metadata_documents_block_implicitly_allowed_clients": false}),
+        ),
+        (
+            "organization_settings",
+            json!({"object": "organization_settings", "enabled": true,
+            "max_allowed_memberships": 5, "max_allowed_roles": 10, "max_role_sets_allowed": 3,
+            "max_allowed_domains": 10, "creator_role": "org:admin", "admin_delete_enabled": true,
+            "domains_enabled": true, "slug_disabled": false,
+            "domains_enrollment_modes": ["manual_invitation", "automatic_invitation"],
+            "domains_default_role": "org:member", "initial_role_set_key": "role_set:default"}),
+        ),
+    ]
+}
+
+/// A trusted device of user `i` (the `n`-th overall).
+pub(crate) fn make_trusted_device(n: usize, i: usize) -> Value {
+    let created = user_created_at(i) + HOUR;
+    let revoked = n % 4 == 3;
+    json!({
+        "object": "trusted_device", "id": mock_id("td", n),
+        "platform": if n % 2 == 0 { "ios" } else { "android" },
+        "app_identifier": "com.example.app", "name": format!("Phone {n}"),
+        "algorithm": "ES256", "status": if revoked { "revoked" } else { "active" },
+        "created_at": created, "updated_at": created, "last_used_at": created + DAY,
+        "revoked_at": if revoked { json!(created + 2 * DAY) } else { Value::Null },
+    })
+}
+
+/// Test run `n` of an enterprise connection; statuses cycle.
+pub(crate) fn make_test_run(n: usize) -> Value {
+    const STATUS: [&str; 3] = ["pending", "success", "failed"];
+    json!({
+        "id": mock_id("ectr", n), "status": STATUS[n % 3], "connection_type": "saml",
+        "parsed_user_info": {"email": format!("tester{n}@example.com")},
+        "logs": [{"level": "info", "message": "started"}],
+        "saml": {"issuer": "https://idp.example.com"}, "oauth": null,
+        "created_at": BASE_TIME_MS + n as i64 * HOUR,
+    })
+}

@@ -25,7 +25,9 @@ use super::sessions::revoke_session;
 use super::store::Data;
 use super::users::{create_user, delete_user, update_user, user_action, USER_METADATA};
 use super::waitlist::{create_waitlist_entry, waitlist_action};
-use super::{access, billing, instance, invitations, organizations, sessions, users, waitlist};
+use super::{
+    access, billing, instance, invitations, machines, organizations, sessions, users, waitlist,
+};
 
 /// Answer a GET with the resource module that serves its path.
 pub(crate) fn get(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
@@ -72,6 +74,17 @@ pub(crate) fn get(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
         Route::Statements => billing::statements(sh, q),
         Route::Statement(id) => Ok(by_id(&d.billing_statements, id)),
         Route::PaymentAttempts(stmt) => billing::payment_attempts(sh, q, stmt),
+        Route::Machines => machines::list(sh, q),
+        Route::Machine(id) => Ok(by_id(&d.machines, id)),
+        Route::M2mTokens => machines::tokens(sh, q),
+        Route::RoleSets => access::role_sets(sh, q),
+        Route::RoleSet(key_or_id) => Ok(access::role_set(sh, key_or_id)),
+        Route::RoleById(id) => Ok(by_id(&d.organization_roles, id)),
+        Route::PermissionById(id) => Ok(by_id(&d.organization_permissions, id)),
+        Route::ApiKey(id) => Ok(by_id(&d.api_keys, id)),
+        Route::Instance(which) => Ok(instance::settings(sh, which)),
+        Route::UserTrustedDevices(id) => users::trusted_devices(sh, id),
+        Route::TestRuns(id) => instance::test_runs(sh, q, id),
     }
 }
 
@@ -219,6 +232,17 @@ pub(crate) enum Route<'a> {
     Statements,
     Statement(&'a str),
     PaymentAttempts(&'a str),
+    Machines,
+    Machine(&'a str),
+    M2mTokens,
+    RoleSets,
+    RoleSet(&'a str),
+    RoleById(&'a str),
+    PermissionById(&'a str),
+    ApiKey(&'a str),
+    Instance(&'a str),
+    UserTrustedDevices(&'a str),
+    TestRuns(&'a str),
 }
 
 impl Route<'_> {
@@ -280,6 +304,18 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["billing", "statements"] => Route::Statements,
         ["billing", "statements", id] => Route::Statement(id),
         ["billing", "statements", id, "payment_attempts"] => Route::PaymentAttempts(id),
+        ["machines"] => Route::Machines,
+        ["machines", id] => Route::Machine(id),
+        ["m2m_tokens"] => Route::M2mTokens,
+        ["role_sets"] => Route::RoleSets,
+        ["role_sets", key_or_id] => Route::RoleSet(key_or_id),
+        ["organization_roles", id] => Route::RoleById(id),
+        ["organization_permissions", id] => Route::PermissionById(id),
+        ["api_keys", id] => Route::ApiKey(id),
+        ["instance"] => Route::Instance(""),
+        ["instance", which] => Route::Instance(which),
+        ["users", id, "trusted_devices"] => Route::UserTrustedDevices(id),
+        ["enterprise_connections", id, "test_runs"] => Route::TestRuns(id),
         _ => return None,
     })
 }

@@ -8,7 +8,7 @@ use super::api::{
 };
 use super::index::UserMeta;
 use super::lists::{
-    apply_order, contains_ci, list_json, page, paged_envelope, status_and_query, to_json,
+    apply_order, contains_ci, envelope, list_json, page, paged_envelope, status_and_query, to_json,
 };
 use super::organizations::MEMBERSHIP_ORDER;
 use super::records::{email_verification, get_path, get_str, make_email};
@@ -619,4 +619,19 @@ pub(crate) fn user_org_invitations(sh: &Data, q: &Q, id: &str) -> Result<Resp, R
         limit,
         offset,
     ))
+}
+
+/// `GET /users/{id}/trusted_devices`: every device of the user, one envelope (no paging).
+pub(crate) fn trusted_devices(sh: &Data, id: &str) -> Result<Resp, Resp> {
+    if !sh.index.user_by_id.contains_key(id) {
+        return Ok(Resp::not_found());
+    }
+    let devices: Vec<&Value> = sh
+        .dataset
+        .trusted_devices
+        .iter()
+        .filter(|(u, _)| u == id)
+        .map(|(_, d)| d)
+        .collect();
+    Ok(Resp::ok(envelope(&devices, devices.len())))
 }

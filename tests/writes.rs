@@ -161,7 +161,7 @@ fn read_only_objects_say_so_before_any_request() {
         "billing_subscription_items",
         "saml_connections",
         "organization_roles",
-        "user_email_addresses",
+        "user_web3_wallets",
     ] {
         let t = table(&mock, object);
         // Imported tables carry rowid_column, so the host lets the statement reach us.
@@ -1294,4 +1294,83 @@ fn a_parent_id_that_is_a_path_step_is_refused_before_anything_is_sent() {
         );
     }
     assert!(writes(&mock).is_empty(), "{:?}", calls(&mock));
+}
+
+#[test]
+fn email_addresses_and_phone_numbers_are_added_to_a_user_and_removed() {
+    let mock = mock(12);
+    let on = server(&mock, true);
+    let user = mock.dataset().users[2]["id"].as_str().unwrap().to_string();
+    for (object, column, value, path) in [
+        (
+            "user_email_addresses",
+            "email_address",
+            "second@example.org",
+            "/email_addresses",
+        ),
+        (
+            "user_phone_numbers",
+            "phone_number",
+            "+15550100999",
+            "/phone_numbers",
+        ),
+    ] {
+        mock.clear_requests();
+        let t = table(&mock, object);
+        let row = vec![
+            ("user_id", s(&user)),
+            (column, s(value)),
+            ("is_primary", Cell::Bool(false)),
+        ];
+        let o = host().insert(&on, &t, &[row.clone()]);
+        assert_eq!(ok(&o), 1, "{object}");
+        assert_eq!(
+            calls(&mock),
+            vec![c(
+                "POST",
+                path,
+                json!({"user_id": user, column: value, "primary": false})
+            )]
+        );
+        let id = created(&o, object).pop().unwrap();
+        // The user's pages show it, with the user.
+        let rows = scan(
+            &mock,
+            object,
+            text_cols(&["id", "user_id", column]),
+            vec![QualSpec::eq("user_id", s(&user))],
+        )
+        .unwrap();
+        assert!(
+            rows.contains(&vec![Some(s(&id)), Some(s(&user)), Some(s(value))]),
+            "{object}"
+        );
+        // The same address again is Clerk's "taken", and nothing else was sent.
+        mock.clear_requests();
+        let e = err(&host().insert(&on, &t, &[row]));
+        assert!(e.contains("is taken"), "{e}");
+        assert_eq!(writes(&mock).len(), 1);
+        // UPDATE is refused before any request: Clerk cannot undo verified or primary.
+        mock.clear_requests();
+        let e = err(&host().update(
+            &on,
+            &t,
+            vec![QualSpec::eq("id", s(&id))],
+            &[("is_primary", Some(Cell::Bool(true)))],
+        ));
+        assert!(
+            e.contains(&format!("{object} rows cannot be changed")),
+            "{e}"
+        );
+        assert!(writes(&mock).is_empty());
+        mock.clear_requests();
+        assert_eq!(
+            ok(&host().delete(&on, &t, vec![QualSpec::eq("id", s(&id))])),
+            1
+        );
+        assert_eq!(
+            calls(&mock),
+            vec![c("DELETE", &format!("{path}/{id}"), Value::Null)]
+        );
+    }
 }

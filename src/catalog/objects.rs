@@ -672,6 +672,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&EMAIL_ADDRESS_WRITES),
         ..Object::EMPTY
     },
     // one row per phone number of each user
@@ -712,6 +713,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&PHONE_NUMBER_WRITES),
         ..Object::EMPTY
     },
     // one row per external account (OAuth provider) of each user

@@ -230,3 +230,33 @@ pub(super) static ORG_DOMAIN_WRITES: Writes = Writes {
     patch_needs: &[],
     delete: Delete::Delete,
 };
+
+/// A user's email address: `POST /email_addresses` with its user, `DELETE` by id. Not
+/// UPDATE: Clerk's PATCH can mark an address verified or primary but not undo either, so
+/// `set is_primary = false` could not mean what it says.
+pub(super) static EMAIL_ADDRESS_WRITES: Writes = Writes {
+    row: "/email_addresses/{}",
+    create: Some("/email_addresses"),
+    insert: &[
+        field("user_id"),
+        field("email_address"),
+        put("is_primary", Put::FieldAs("primary")),
+    ],
+    update: &[],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};
+
+/// A user's phone number, as [`EMAIL_ADDRESS_WRITES`].
+pub(super) static PHONE_NUMBER_WRITES: Writes = Writes {
+    row: "/phone_numbers/{}",
+    create: Some("/phone_numbers"),
+    insert: &[
+        field("user_id"),
+        field("phone_number"),
+        put("is_primary", Put::FieldAs("primary")),
+    ],
+    update: &[],
+    patch_needs: &[],
+    delete: Delete::Delete,
+};

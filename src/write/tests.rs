@@ -35,7 +35,7 @@ fn only_writable_objects_on_servers_that_allow_writes_with_the_right_rowid() {
     let plans = find("billing_plans").unwrap();
     let e = target(plans, true, "id").unwrap_err();
     assert!(e.starts_with("billing_plans is read-only"), "{e}");
-    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, waitlist_entries, organization_domains, sessions, users"), "{e}");
+    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, waitlist_entries, organization_domains, user_email_addresses, user_phone_numbers, sessions, users"), "{e}");
     let users = find("users").unwrap();
     let e = target(users, false, "id").unwrap_err();
     assert!(
@@ -438,5 +438,46 @@ fn a_failure_after_part_of_a_row_names_what_succeeded() {
     assert!(
         e.contains("Clerk has nothing at /users/user_9 (HTTP 404)"),
         "{e}"
+    );
+}
+
+#[test]
+fn email_addresses_and_phone_numbers_are_created_with_their_user_and_deleted_by_id() {
+    let (o, w) = obj("user_email_addresses");
+    let row_a = row(&[
+        ("user_id", text("user_1")),
+        ("email_address", text("a@b.co")),
+        ("is_primary", Some(Cell::Bool(true))),
+        ("verification_status", None),
+    ]);
+    let r = plan(o, w, Change::Insert(&row_a)).unwrap();
+    assert_eq!(
+        r,
+        vec![req(
+            Method::Post,
+            "/email_addresses",
+            r#"{"user_id":"user_1","email_address":"a@b.co","primary":true}"#
+        )]
+    );
+    let r = plan(o, w, Change::Delete(&Cell::String("idn_1".into()))).unwrap();
+    assert_eq!(r, vec![req(Method::Delete, "/email_addresses/idn_1", "")]);
+    // Clerk cannot undo "verified" or "primary": UPDATE is refused, whatever it sets.
+    let id = Cell::String("idn_1".into());
+    let set = row(&[("is_primary", Some(Cell::Bool(false)))]);
+    let e = plan(o, w, Change::Update(&id, &set)).unwrap_err();
+    assert!(e.contains("user_email_addresses"), "{e}");
+    let (o, w) = obj("user_phone_numbers");
+    let row_p = row(&[
+        ("user_id", text("user_2")),
+        ("phone_number", text("+15550100")),
+    ]);
+    let r = plan(o, w, Change::Insert(&row_p)).unwrap();
+    assert_eq!(
+        r,
+        vec![req(
+            Method::Post,
+            "/phone_numbers",
+            r#"{"user_id":"user_2","phone_number":"+15550100"}"#
+        )]
     );
 }

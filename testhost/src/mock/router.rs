@@ -100,6 +100,12 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             user_action(data, id, action, text)
         }
         ("DELETE", ["users", id]) => delete_user(data, id),
+        ("POST", [list @ ("email_addresses" | "phone_numbers")]) => {
+            users::create_identification(data, list, text)
+        }
+        ("DELETE", [list @ ("email_addresses" | "phone_numbers"), id]) => {
+            users::delete_identification(data, list, id)
+        }
         ("POST", ["organizations"]) => create_org(data, text),
         ("PATCH", ["organizations", id]) => {
             update_in(&mut data.dataset.organizations, id, text, &ORG_UPDATE)

@@ -3,8 +3,8 @@
 //! create, update, metadata, ban/lock and delete.
 
 use super::api::{
-    body, clerk_param_error, deleted, now_ms, set_fields, taken, time_field, Fields, PlusMinus,
-    Resp, NO_FIELDS, Q,
+    body, clerk_param_error, deleted, form_error, now_ms, set_fields, taken, time_field, Fields,
+    PlusMinus, Resp, NO_FIELDS, Q,
 };
 use super::index::UserMeta;
 use super::lists::{
@@ -634,4 +634,112 @@ pub(crate) fn trusted_devices(sh: &Data, id: &str) -> Result<Resp, Resp> {
         .map(|(_, d)| d)
         .collect();
     Ok(Resp::ok(envelope(&devices, devices.len())))
+}
+
+const EMAIL_CREATE: Fields = Fields(&[
+    "user_id*",
+    "email_address*",
+    "verified",
+    "primary",
+    "notify_primary_email_address_changed",
+]);
+const PHONE_CREATE: Fields = Fields(&[
+    "user_id*",
+    "phone_number*",
+    "verified",
+    "primary",
+    "reserved_for_second_factor",
+]);
+
+/// `POST /email_addresses` or `/phone_numbers` (`list`: `email_addresses` or
+/// `phone_numbers`): a new identification of an existing user, its primary when asked or
+/// when it is the user's first.
+pub(crate) fn create_identification(data: &mut Data, list: &str, text: &str) -> Result<Resp, Resp> {
+    let (fields, key, prefix, primary_key) = match list {
+        "email_addresses" => (
+            &EMAIL_CREATE,
+            "email_address",
+            "idn",
+            "primary_email_address_id",
+        ),
+        _ => (
+            &PHONE_CREATE,
+            "phone_number",
+            "idn_p",
+            "primary_phone_number_id",
+        ),
+    };
+    let map = body(text, fields, true)?;
+    let user_id = map["user_id"].as_str().unwrap_or_default().to_string();
+    let Some(&i) = data.index.user_by_id.get(&user_id) else {
+        return Err(Resp::not_found());
+    };
+    let value = map[key].as_str().unwrap_or_default().to_string();
+    let taken_by_anyone = data.dataset.users.iter().any(|u| {
+        u[list].as_array().into_iter().flatten().any(|x| {
+            x[key]
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case(&value))
+        })
+    });
+    if taken_by_anyone {
+        return Err(taken(key, &key.replace('_', " ")));
+    }
+    let now = now_ms();
+    let mut object = make_email(data.new_id(prefix), value, now);
+    if list == "phone_numbers" {
+        object = json!({
+            "id": object["id"], "object": "phone_number", "phone_number": object["email_address"],
+            "reserved_for_second_factor": false, "default_second_factor": false,
+            "reserved": false, "verification": object["verification"], "linked_to": [],
+            "created_at": now, "updated_at": now,
+        });
+    }
+    let user = &mut data.dataset.users[i];
+    let first = user[list].as_array().is_none_or(|a| a.is_empty());
+    if first || map.get("primary") == Some(&json!(true)) {
+        user[primary_key] = object["id"].clone();
+    }
+    if let Some(a) = user[list].as_array_mut() {
+        a.push(object.clone());
+    }
+    Ok(Resp::ok(object.to_string()))
+}
+
+/// `DELETE /email_addresses/{id}` or `/phone_numbers/{id}`: Clerk refuses to delete a
+/// user's primary identification while it has others.
+pub(crate) fn delete_identification(data: &mut Data, list: &str, id: &str) -> Result<Resp, Resp> {
+    let primary_key = match list {
+        "email_addresses" => "primary_email_address_id",
+        _ => "primary_phone_number_id",
+    };
+    let object = if list == "email_addresses" {
+        "email_address"
+    } else {
+        "phone_number"
+    };
+    for user in data.dataset.users.iter_mut() {
+        let is_primary = user[primary_key] == id;
+        let Some(a) = user[list].as_array_mut() else {
+            continue;
+        };
+        let Some(k) = a.iter().position(|x| x["id"] == id) else {
+            continue;
+        };
+        if a.len() > 1 && is_primary {
+            return Err(form_error(
+                422,
+                "primary_identification_deletion",
+                "cannot delete the primary identification",
+                "Set another primary identification before deleting this one.",
+                None,
+            ));
+        }
+        a.remove(k);
+        if is_primary {
+            user[primary_key] = Value::Null;
+        }
+        return Ok(deleted(object, id));
+    }
+    Err(Resp::not_found())
 }

@@ -1322,7 +1322,7 @@ fn email_addresses_and_phone_numbers_are_added_to_a_user_and_removed() {
             (column, s(value)),
             ("is_primary", Cell::Bool(false)),
         ];
-        let o = host().insert(&on, &t, &[row.clone()]);
+        let o = host().insert(&on, &t, std::slice::from_ref(&row));
         assert_eq!(ok(&o), 1, "{object}");
         assert_eq!(
             calls(&mock),

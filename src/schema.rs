@@ -87,7 +87,9 @@ mod tests {
         for (s, o) in stmts.iter().zip(OBJECTS) {
             assert!(s.starts_with(&format!("create foreign table if not exists {} (", o.name)));
             assert!(s.contains("\n  attrs jsonb\n) server clerk_server options (object '"));
-            let rowid = if o.name.starts_with("organization_") && o.writes.is_some() {
+            // Objects addressed by two ids carry a `rowid` column.
+            let two_ids = ["organization_", "user_external", "user_web3"];
+            let rowid = if two_ids.iter().any(|p| o.name.starts_with(p)) && o.writes.is_some() {
                 "rowid"
             } else {
                 "id"

@@ -87,9 +87,11 @@ fn imports_every_table_with_attrs_last() {
         assert!(has_id || name.starts_with("instance_"), "{name}");
         // Every table names its rowid column, so a write reaches the component's checks.
         let rowid = match name {
-            "organization_memberships" | "organization_invitations" | "organization_domains" => {
-                "rowid"
-            }
+            "organization_memberships"
+            | "organization_invitations"
+            | "organization_domains"
+            | "user_external_accounts"
+            | "user_web3_wallets" => "rowid",
             _ => "id",
         };
         assert!(

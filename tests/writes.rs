@@ -161,7 +161,7 @@ fn read_only_objects_say_so_before_any_request() {
         "billing_subscription_items",
         "saml_connections",
         "organization_roles",
-        "user_web3_wallets",
+        "machines",
     ] {
         let t = table(&mock, object);
         // Imported tables carry rowid_column, so the host lets the statement reach us.
@@ -1372,5 +1372,69 @@ fn email_addresses_and_phone_numbers_are_added_to_a_user_and_removed() {
             calls(&mock),
             vec![c("DELETE", &format!("{path}/{id}"), Value::Null)]
         );
+    }
+}
+
+#[test]
+fn external_accounts_and_web3_wallets_are_unlinked_from_their_user() {
+    use clerk_fdw_testhost::mock::Dataset;
+    let mut ds = Dataset::generate(12);
+    let wallet = json!({"object": "web3_wallet", "id": "idn_w1", "web3_wallet": "0xabc",
+        "verification": null, "created_at": 1, "updated_at": 1});
+    ds.users[4]["web3_wallets"] = json!([wallet]);
+    let mock = MockClerk::start(ds);
+    let on = server(&mock, true);
+    let user = mock.dataset().users[4]["id"].as_str().unwrap().to_string();
+    let account = mock
+        .dataset()
+        .users
+        .iter()
+        .find_map(|u| {
+            let a = u["external_accounts"].as_array()?.first()?;
+            Some((u["id"].as_str()?.to_string(), a["id"].as_str()?.to_string()))
+        })
+        .expect("a user with an external account");
+    for (object, owner, id, list) in [
+        (
+            "user_web3_wallets",
+            user.clone(),
+            "idn_w1".to_string(),
+            "web3_wallets",
+        ),
+        (
+            "user_external_accounts",
+            account.0.clone(),
+            account.1.clone(),
+            "external_accounts",
+        ),
+    ] {
+        let t = table(&mock, object);
+        assert_eq!(t.option("rowid_column"), Some("rowid"), "{object}");
+        let rows = scan(&mock, object, text_cols(&["rowid"]), vec![]).unwrap();
+        assert!(
+            rows.contains(&vec![Some(s(&format!("{owner}/{id}")))]),
+            "{object}"
+        );
+        // INSERT and UPDATE are refused before any request.
+        mock.clear_requests();
+        let e = err(&host().insert(&on, &t, &[vec![("user_id", s(&owner))]]));
+        assert!(e.contains("INSERT"), "{e}");
+        assert!(writes(&mock).is_empty());
+        mock.clear_requests();
+        let pinned = vec![
+            QualSpec::eq("user_id", s(&owner)),
+            QualSpec::eq("id", s(&id)),
+        ];
+        assert_eq!(ok(&host().delete(&on, &t, pinned)), 1, "{object}");
+        assert_eq!(
+            calls(&mock),
+            vec![c(
+                "DELETE",
+                &format!("/users/{owner}/{list}/{id}"),
+                Value::Null
+            )]
+        );
+        let rows = scan(&mock, object, text_cols(&["id"]), vec![]).unwrap();
+        assert!(!rows.contains(&vec![Some(s(&id))]), "{object}");
     }
 }

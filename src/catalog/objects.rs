@@ -750,7 +750,14 @@ pub static OBJECTS: &[Object] = &[
             c("public_metadata", Jsonb),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
+            // The row's address in Clerk's API: user id/id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[Src::Parent("id"), Src::Path(&["id"])]),
+            ),
         ],
+        writes: Some(&EXTERNAL_ACCOUNT_WRITES),
         ..Object::EMPTY
     },
     // one row per web3 wallet of each user
@@ -787,7 +794,14 @@ pub static OBJECTS: &[Object] = &[
             ),
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
+            // The row's address in Clerk's API: user id/id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[Src::Parent("id"), Src::Path(&["id"])]),
+            ),
         ],
+        writes: Some(&WEB3_WALLET_WRITES),
         ..Object::EMPTY
     },
     // a user's sessions (Clerk lists sessions per user; listing all is deprecated)

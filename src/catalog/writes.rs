@@ -260,3 +260,20 @@ pub(super) static PHONE_NUMBER_WRITES: Writes = Writes {
     patch_needs: &[],
     delete: Delete::Delete,
 };
+
+/// An external account or a web3 wallet of a user: only DELETE, under its user
+/// (`DELETE /users/{user_id}/<list>/{id}`; the rowid is `user_id/id`).
+pub(super) const fn delete_under_user(row: &'static str) -> Writes {
+    Writes {
+        row,
+        create: None,
+        insert: &[],
+        update: &[],
+        patch_needs: &[],
+        delete: Delete::Delete,
+    }
+}
+
+pub(super) static EXTERNAL_ACCOUNT_WRITES: Writes =
+    delete_under_user("/users/{}/external_accounts/{}");
+pub(super) static WEB3_WALLET_WRITES: Writes = delete_under_user("/users/{}/web3_wallets/{}");

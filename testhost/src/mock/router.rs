@@ -106,6 +106,9 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("DELETE", [list @ ("email_addresses" | "phone_numbers"), id]) => {
             users::delete_identification(data, list, id)
         }
+        ("DELETE", ["users", user, list @ ("external_accounts" | "web3_wallets"), id]) => {
+            users::delete_linked(data, user, list, id)
+        }
         ("POST", ["organizations"]) => create_org(data, text),
         ("PATCH", ["organizations", id]) => {
             update_in(&mut data.dataset.organizations, id, text, &ORG_UPDATE)

@@ -743,3 +743,30 @@ pub(crate) fn delete_identification(data: &mut Data, list: &str, id: &str) -> Re
     }
     Err(Resp::not_found())
 }
+
+/// `DELETE /users/{user_id}/external_accounts/{id}` and `…/web3_wallets/{id}`: an element
+/// of the user's list (`list`), 404 when the user or the element is not there.
+pub(crate) fn delete_linked(
+    data: &mut Data,
+    user: &str,
+    list: &str,
+    id: &str,
+) -> Result<Resp, Resp> {
+    let Some(&i) = data.index.user_by_id.get(user) else {
+        return Err(Resp::not_found());
+    };
+    let items = data.dataset.users[i][list].as_array_mut();
+    let Some(items) = items else {
+        return Err(Resp::not_found());
+    };
+    let Some(k) = items.iter().position(|x| x["id"] == id) else {
+        return Err(Resp::not_found());
+    };
+    items.remove(k);
+    let object = if list == "external_accounts" {
+        "external_account"
+    } else {
+        "web3_wallet"
+    };
+    Ok(deleted(object, id))
+}

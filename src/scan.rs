@@ -3,7 +3,8 @@
 //!
 //! `Scan` orchestrates: `pager` reads pages from Clerk, `count` answers `count(*)`,
 //! `bounds` keeps max_pages/max_rows, `page` turns a body into rows, `dedupe` drops rows
-//! already returned, `replay` serves a re-scan from the rows returned, `project` turns a row into cells.
+//! already returned, `replay` serves a re-scan from the rows returned, `project` turns a
+//! row into cells.
 
 use crate::prelude::*;
 

@@ -371,30 +371,6 @@ fn booleans_and_time_ranges_return_the_same_rows_pushed_or_not() {
     }
 }
 
-/// `value LIKE pattern` as Postgres reads it (`%`, `_`, `\` escapes); ILIKE compares the
-/// lower-cased texts, as Postgres does in a UTF-8 database.
-fn like(value: &str, pattern: &str, ilike: bool) -> bool {
-    fn go(v: &[char], p: &[char]) -> bool {
-        match p.split_first() {
-            None => v.is_empty(),
-            Some(('%', rest)) => (0..=v.len()).any(|i| go(&v[i..], rest)),
-            Some(('_', rest)) => !v.is_empty() && go(&v[1..], rest),
-            Some(('\\', rest)) if !rest.is_empty() => {
-                v.first() == Some(&rest[0]) && go(&v[1..], &rest[1..])
-            }
-            Some((c, rest)) => v.first() == Some(c) && go(&v[1..], rest),
-        }
-    }
-    let fold = |s: &str| -> Vec<char> {
-        if ilike {
-            s.to_lowercase().chars().collect()
-        } else {
-            s.chars().collect()
-        }
-    };
-    go(&fold(value), &fold(pattern))
-}
-
 /// Patterns that could be read differently from LIKE: wildcards, escapes, case, unicode,
 /// blanks, and the hostile values planted in the rows.
 fn patterns(real: Option<&str>) -> Vec<String> {

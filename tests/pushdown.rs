@@ -715,8 +715,8 @@ fn an_organization_invitation_by_organization_and_id_is_one_get() {
     assert!(rows.is_empty());
 }
 
-/// `column op pattern` on users: the rows Postgres keeps (LIKE / ILIKE over the column's
-/// text), and the requests.
+/// `column op pattern` on users: the rows Postgres keeps (`like` from common), and the
+/// requests.
 fn users_like(
     mock: &MockClerk,
     column: &str,
@@ -729,17 +729,9 @@ fn users_like(
         &["id", column],
         vec![QualSpec::op(column, op, s(pattern))],
     );
-    let lit = pattern.trim_matches('%');
     let kept = rows
         .iter()
-        .filter(|r| {
-            text(&r[1]).is_some_and(|v| match (op, pattern.starts_with('%')) {
-                ("~~*", true) => v.to_lowercase().contains(&lit.to_lowercase()),
-                ("~~*", false) => v.to_lowercase().starts_with(&lit.to_lowercase()),
-                (_, true) => v.contains(lit),
-                (_, false) => v.starts_with(lit),
-            })
-        })
+        .filter(|r| text(&r[1]).is_some_and(|v| like(&v, pattern, op == "~~*")))
         .map(|r| text(&r[0]).unwrap())
         .collect();
     (kept, reqs)
@@ -777,22 +769,7 @@ fn partial_matches_are_one_request_each() {
         assert_eq!(mock.requests().len(), 3);
         let want: Vec<String> = all
             .iter()
-            .filter(|r| {
-                let lit = pattern.trim_matches('%').to_lowercase();
-                text(&r[1]).is_some_and(|v| {
-                    let v = if op == "~~*" { v.to_lowercase() } else { v };
-                    let lit = if op == "~~*" {
-                        lit.clone()
-                    } else {
-                        pattern.trim_matches('%').to_string()
-                    };
-                    if pattern.starts_with('%') {
-                        v.contains(&lit)
-                    } else {
-                        v.starts_with(&lit)
-                    }
-                })
-            })
+            .filter(|r| text(&r[1]).is_some_and(|v| like(&v, pattern, op == "~~*")))
             .map(|r| text(&r[0]).unwrap())
             .collect();
         assert!(

@@ -190,3 +190,27 @@ pub fn by_id<'a>(list: &'a [Value], id: &str) -> &'a Value {
         .find(|v| v["id"] == id)
         .unwrap_or_else(|| panic!("{id} is not in the dataset"))
 }
+
+/// `value LIKE pattern` as Postgres reads it (`%`, `_`, `\` escapes); ILIKE compares the
+/// lower-cased texts, as Postgres does in a UTF-8 database.
+pub fn like(value: &str, pattern: &str, ilike: bool) -> bool {
+    fn go(v: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => v.is_empty(),
+            Some(('%', rest)) => (0..=v.len()).any(|i| go(&v[i..], rest)),
+            Some(('_', rest)) => !v.is_empty() && go(&v[1..], rest),
+            Some(('\\', rest)) if !rest.is_empty() => {
+                v.first() == Some(&rest[0]) && go(&v[1..], &rest[1..])
+            }
+            Some((c, rest)) => v.first() == Some(c) && go(&v[1..], rest),
+        }
+    }
+    let fold = |s: &str| -> Vec<char> {
+        if ilike {
+            s.to_lowercase().chars().collect()
+        } else {
+            s.chars().collect()
+        }
+    };
+    go(&fold(value), &fold(pattern))
+}

@@ -38,42 +38,34 @@ pub(crate) fn api_keys(sh: &Data, q: &Q) -> Result<Resp, Resp> {
     Ok(paged_envelope(&d.api_keys, &idx, limit, offset))
 }
 
-/// `GET /organization_roles` and `/organization_permissions`: unfiltered envelopes.
-/// `query`: "exact match for ID and partial match for name and key". Read here the
-/// narrowest way the words allow (a case-sensitive prefix), so a pushdown that relies on
-/// more shows up as missing rows.
-pub(crate) fn list(q: &Q, list: &[Value]) -> Result<Resp, Resp> {
-    let (limit, offset) = q.paging()?;
+/// The rows of `list` that `query` keeps: "exact match for ID and partial match for name
+/// and key" (roles, permissions, role sets). Read here the narrowest way the words allow,
+/// a case-sensitive prefix, so a pushdown that relies on more shows up as missing rows.
+fn id_or_prefix(q: &Q, list: &[Value]) -> Vec<usize> {
     let query = q.get("query").filter(|s| !s.is_empty());
-    let idx: Vec<usize> = all_indexes(list.len())
+    let starts = |v: &Value, k: &str, qs: &str| get_str(v, k).is_some_and(|x| x.starts_with(qs));
+    all_indexes(list.len())
         .into_iter()
         .filter(|&i| {
             let v = &list[i];
-            let starts = |k: &str, qs: &str| get_str(v, k).is_some_and(|x| x.starts_with(qs));
             query.is_none_or(|qs| {
-                get_str(v, "id") == Some(qs) || starts("name", qs) || starts("key", qs)
+                get_str(v, "id") == Some(qs) || starts(v, "name", qs) || starts(v, "key", qs)
             })
         })
-        .collect();
-    Ok(paged_envelope(list, &idx, limit, offset))
+        .collect()
 }
 
-/// `GET /role_sets`: `query` exact id or partial name/key (read the narrowest way, a
-/// case-sensitive prefix, as for roles), `order_by` created_at, name or key.
+/// `GET /organization_roles` and `/organization_permissions`: `query`, stored order.
+pub(crate) fn list(q: &Q, list: &[Value]) -> Result<Resp, Resp> {
+    let (limit, offset) = q.paging()?;
+    Ok(paged_envelope(list, &id_or_prefix(q, list), limit, offset))
+}
+
+/// `GET /role_sets`: `query` as for roles, `order_by` created_at, name or key.
 pub(crate) fn role_sets(sh: &Data, q: &Q) -> Result<Resp, Resp> {
     let d = &sh.dataset;
     let (limit, offset) = q.paging()?;
-    let query = q.get("query").filter(|s| !s.is_empty());
-    let mut idx: Vec<usize> = all_indexes(d.role_sets.len())
-        .into_iter()
-        .filter(|&i| {
-            let v = &d.role_sets[i];
-            let starts = |k: &str, qs: &str| get_str(v, k).is_some_and(|x| x.starts_with(qs));
-            query.is_none_or(|qs| {
-                get_str(v, "id") == Some(qs) || starts("name", qs) || starts("key", qs)
-            })
-        })
-        .collect();
+    let mut idx = id_or_prefix(q, &d.role_sets);
     let orders: &[(&str, &[&str])] = &[
         ("created_at", &["created_at"]),
         ("name", &["name"]),

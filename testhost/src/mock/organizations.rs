@@ -286,7 +286,21 @@ pub(crate) fn update_org_domain(
     Ok(Resp::ok(list[i].to_string()))
 }
 
-pub(crate) const MEMBERSHIP_ORDER: &[(&str, &[&str])] = &[
+/// One page of the memberships at `idx`, in the `order_by` every membership list takes
+/// (newest first by default).
+pub(crate) fn membership_page(
+    sh: &Data,
+    q: &Q,
+    mut idx: Vec<usize>,
+    limit: usize,
+    offset: usize,
+) -> Result<Resp, Resp> {
+    let list = &sh.dataset.organization_memberships;
+    apply_order(q, list, &mut idx, MEMBERSHIP_ORDER, ("created_at", true))?;
+    Ok(paged_envelope(list, &idx, limit, offset))
+}
+
+const MEMBERSHIP_ORDER: &[(&str, &[&str])] = &[
     ("created_at", &["created_at"]),
     ("first_name", &["public_user_data", "first_name"]),
     ("last_name", &["public_user_data", "last_name"]),
@@ -407,7 +421,7 @@ pub(crate) fn memberships(sh: &Data, q: &Q, org_id: &str) -> Result<Resp, Resp> 
     let roles = q.all("role");
     let after = q.int("created_at_after")?;
     let before = q.int("created_at_before")?;
-    let mut idx: Vec<usize> = ix
+    let idx: Vec<usize> = ix
         .memberships_by_org
         .get(org_id)
         .cloned()
@@ -425,19 +439,7 @@ pub(crate) fn memberships(sh: &Data, q: &Q, org_id: &str) -> Result<Resp, Resp> 
                 && before.is_none_or(|b| c < b)
         })
         .collect();
-    apply_order(
-        q,
-        &d.organization_memberships,
-        &mut idx,
-        MEMBERSHIP_ORDER,
-        ("created_at", true),
-    )?;
-    Ok(paged_envelope(
-        &d.organization_memberships,
-        &idx,
-        limit,
-        offset,
-    ))
+    membership_page(sh, q, idx, limit, offset)
 }
 
 /// `GET /organizations/{id}/invitations`.
@@ -541,20 +543,8 @@ pub(crate) fn all_invitations(sh: &Data, q: &Q) -> Result<Resp, Resp> {
 pub(crate) fn all_memberships(sh: &Data, q: &Q) -> Result<Resp, Resp> {
     let d = &sh.dataset;
     let (limit, offset) = q.paging()?;
-    let mut idx = all_indexes(d.organization_memberships.len());
-    apply_order(
-        q,
-        &d.organization_memberships,
-        &mut idx,
-        MEMBERSHIP_ORDER,
-        ("created_at", true),
-    )?;
-    Ok(paged_envelope(
-        &d.organization_memberships,
-        &idx,
-        limit,
-        offset,
-    ))
+    let idx = all_indexes(d.organization_memberships.len());
+    membership_page(sh, q, idx, limit, offset)
 }
 
 /// `GET /organization_domains`.

@@ -8,9 +8,9 @@ use super::api::{
 };
 use super::index::UserMeta;
 use super::lists::{
-    apply_order, contains_ci, envelope, list_json, page, paged_envelope, status_and_query, to_json,
+    contains_ci, envelope, list_json, page, paged_envelope, status_and_query, to_json,
 };
-use super::organizations::MEMBERSHIP_ORDER;
+use super::organizations::membership_page;
 use super::records::{email_verification, get_path, get_str, make_email};
 use super::store::Data;
 use serde_json::json;
@@ -558,26 +558,13 @@ pub(crate) fn user(sh: &Data, id: &str) -> Result<Resp, Resp> {
 
 /// `GET /users/{id}/organization_memberships`.
 pub(crate) fn user_memberships(sh: &Data, q: &Q, id: &str) -> Result<Resp, Resp> {
-    let d = &sh.dataset;
     let ix = &sh.index;
     if !ix.user_by_id.contains_key(id) {
         return Ok(Resp::not_found());
     }
     let (limit, offset) = q.paging()?;
-    let mut idx = ix.memberships_by_user.get(id).cloned().unwrap_or_default();
-    apply_order(
-        q,
-        &d.organization_memberships,
-        &mut idx,
-        MEMBERSHIP_ORDER,
-        ("created_at", true),
-    )?;
-    Ok(paged_envelope(
-        &d.organization_memberships,
-        &idx,
-        limit,
-        offset,
-    ))
+    let idx = ix.memberships_by_user.get(id).cloned().unwrap_or_default();
+    membership_page(sh, q, idx, limit, offset)
 }
 
 /// `GET /users/{id}/billing/subscription`.

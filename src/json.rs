@@ -378,8 +378,7 @@ fn check_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
     }
     // serde_json, which the host parses json cells with, refuses numbers beyond f64; so
     // does this reader, before such a value could reach the host (it panics on them).
-    let text = core::str::from_utf8(b.get(start..i).unwrap_or_default()).unwrap_or_default();
-    if number_to_f64(text).is_none() {
+    if number_bytes_to_f64(b.get(start..i).unwrap_or_default()).is_none() {
         return fail(start, "number out of range");
     }
     Ok(i)
@@ -488,7 +487,11 @@ fn hex4(chars: &mut core::str::Chars<'_>) -> Option<u32> {
 /// 2^53 and the decimal exponent is within ±22, which covers every value Clerk sends; other
 /// inputs get a close approximation instead of pulling in core's much larger parser.
 pub fn number_to_f64(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
+    number_bytes_to_f64(s.as_bytes())
+}
+
+/// [`number_to_f64`] of a number's bytes (ASCII, so no UTF-8 check is needed).
+fn number_bytes_to_f64(b: &[u8]) -> Option<f64> {
     let (neg, mut i) = if b.first() == Some(&b'-') {
         (true, 1)
     } else {

@@ -475,10 +475,20 @@ impl Guest for ClerkFdw {
         apply(Some(rowid), None)
     }
 
-    /// Executor end, like `end_scan`: no SQL-backed host call here.
+    /// Executor end, like `end_scan`: no SQL-backed host call here. Rows still waiting for
+    /// a bulk request go now (HTTP and NOTICEs are not SQL).
     fn end_modify(_ctx: &Context) -> FdwResult {
-        STATE.with_borrow_mut(|s| s.modify = None);
-        Ok(())
+        STATE.with_borrow_mut(|s| {
+            let (Some(config), Some(mut statement)) = (s.config.as_ref(), s.modify.take()) else {
+                return Ok(());
+            };
+            let mut host = WitHost {
+                deadline: s.deadline,
+            };
+            statement
+                .finish(&mut host, config)
+                .map_err(|e| errors::scrub(&e, &config.secret))
+        })
     }
 
     fn import_foreign_schema(

@@ -16,7 +16,7 @@ pub fn literal<'a>(op: &str, pattern: &'a str, syntax: Syntax) -> Option<&'a str
         "~~*" => true,
         _ => return None,
     };
-    if pattern.contains(['_', '\\']) {
+    if pattern.bytes().any(|b| b == b'_' || b == b'\\') {
         return None;
     }
     let run = match syntax {

@@ -88,7 +88,11 @@ fn sendable(v: &str, syntax: Syntax, repeated: bool) -> bool {
         }
         // The spec does not say whether a repeated parameter also splits on commas.
         Syntax::Exact => plain(v) && !(repeated && v.contains(',')),
-        Syntax::Signed => plain(v) && !v.starts_with(['+', '-']) && !(repeated && v.contains(',')),
+        Syntax::Signed => {
+            plain(v)
+                && !matches!(v.as_bytes().first(), Some(b'+' | b'-'))
+                && !(repeated && v.contains(','))
+        }
     }
 }
 

@@ -85,7 +85,7 @@ impl Scan {
         };
         // LIMIT only sizes the first page; Postgres may still need more rows (ORDER BY,
         // joins, rechecked quals), so paging continues on demand.
-        let page_size = object.page_size.unwrap_or(PAGE_SIZE);
+        let page_size = object.page_size.map_or(PAGE_SIZE, u64::from);
         let first_page = limit
             .map(|l| {
                 // `max`/`min`, not `clamp`: clamp's check of its bounds formats them in a

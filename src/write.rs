@@ -48,6 +48,29 @@ pub struct Statement {
     writes: &'static Writes,
     /// Rows already written to Clerk: a later failure cannot undo them.
     written: u64,
+    /// Rows planned for one bulk request and not sent yet (see [`Batch`]).
+    batch: Batch,
+}
+
+/// Consecutive rows bound for one bulk endpoint. A lone row is sent as it would be without
+/// batching; rows after a failed batch are never sent.
+#[derive(Debug, Default)]
+struct Batch {
+    /// The bulk endpoint (`/invitations/bulk`, `/users/ban`): rows for another one start
+    /// a new batch.
+    path: String,
+    /// The body's array field (`user_ids`); empty: the body is the array itself.
+    field: &'static str,
+    /// The statement's kind (`INSERT`), for messages.
+    op: &'static str,
+    max: usize,
+    rows: usize,
+    /// The first row's own request, sent alone when no other row joins it.
+    first: Option<Request>,
+    /// The rows' elements of the bulk array, comma-separated.
+    items: String,
+    /// The rows' email addresses: Clerk refuses one twice in a bulk request.
+    emails: Vec<String>,
 }
 
 impl Statement {
@@ -61,39 +84,81 @@ impl Statement {
             object,
             writes: target(object, allow_writes, rowid_column)?,
             written: 0,
+            batch: Batch::default(),
         })
     }
 
-    /// Plan one row and send its requests in order. Errors say what of the statement
-    /// already reached Clerk, which no rollback undoes; a created row's id is told by a
-    /// NOTICE, as the host refuses RETURNING.
+    /// Plan one row, then send its requests, or keep it for a bulk request when the object
+    /// has one for this change. Every check runs here, so a refused row sends nothing more.
     pub fn row(&mut self, host: &mut dyn Host, cfg: &Config, change: Change) -> Result<(), String> {
-        let name = self.object.name;
-        let fail = |problem: String, done: &str| {
-            let mut msg = fill(
-                "{op} on {object} stopped: {problem}",
-                &[
-                    ("op", change.sql()),
-                    ("object", name),
-                    ("problem", &problem),
-                ],
-            );
-            if !done.is_empty() {
-                msg.push_str(&cat(&["; for this row, ", done, " had already succeeded"]));
-            }
-            if self.written > 0 {
-                msg.push_str(&fill(
-                    "; {n} earlier row(s) of this statement were written to Clerk and stay \
-                     written (Postgres cannot roll back Clerk)",
-                    &[("n", &int(self.written as i64))],
-                ));
-            }
-            msg
+        let op = change.sql();
+        let requests =
+            plan(self.object, self.writes, change).map_err(|e| self.failed(op, e, "", 0))?;
+        let Some((path, field, max, item)) = bulk(self.writes, change, &requests) else {
+            // Rows keep their order: what waits in a batch goes first.
+            self.flush(host, cfg)?;
+            return self.send(host, cfg, op, &requests, 1);
         };
-        let requests = plan(self.object, self.writes, change).map_err(|e| fail(e, ""))?;
+        let email = match change {
+            Change::Insert(row) => email_of(row),
+            _ => None,
+        };
+        let b = &self.batch;
+        if b.path != path || email.as_ref().is_some_and(|e| b.emails.contains(e)) {
+            self.flush(host, cfg)?;
+        }
+        let b = &mut self.batch;
+        (b.path, b.field, b.max, b.op) = (path, field, max, op);
+        b.emails.extend(email);
+        if b.rows > 0 {
+            b.items.push(',');
+        }
+        b.items.push_str(&item);
+        b.rows += 1;
+        b.first = b.first.take().or(requests.into_iter().next());
+        if b.rows >= b.max {
+            self.flush(host, cfg)?;
+        }
+        Ok(())
+    }
+
+    /// At the statement's end (`end_modify`): send the rows still waiting in a batch.
+    pub fn finish(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<(), String> {
+        self.flush(host, cfg)
+    }
+
+    fn flush(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<(), String> {
+        let b = core::mem::take(&mut self.batch);
+        let request = match (b.rows, b.first) {
+            (1, Some(first)) => first,
+            (0 | 1, _) => return Ok(()),
+            _ => Request {
+                method: Method::Post,
+                body: match b.field {
+                    "" => cat(&["[", &b.items, "]"]),
+                    field => cat(&["{", &quote(field), ":[", &b.items, "]}"]),
+                },
+                path: b.path,
+            },
+        };
+        self.send(host, cfg, b.op, &[request], b.rows as u64)
+    }
+
+    /// Send one row's requests in order, or one bulk request for `rows` rows. Errors say
+    /// what of the statement already reached Clerk, which no rollback undoes; a created
+    /// row's id is told by a NOTICE, as the host refuses RETURNING.
+    fn send(
+        &mut self,
+        host: &mut dyn Host,
+        cfg: &Config,
+        op: &str,
+        requests: &[Request],
+        rows: u64,
+    ) -> Result<(), String> {
+        let name = self.object.name;
         let mut done = String::new();
         let mut last = String::new();
-        for r in &requests {
+        for r in requests {
             let what = cat(&[r.method.name(), " ", &r.path]);
             last = match client::write(host, cfg, name, r.method, &r.path, &r.body) {
                 Ok(Some(body)) => body,
@@ -103,9 +168,9 @@ impl Statement {
                         &r.path,
                         " (HTTP 404): the row may have been deleted meanwhile, or an id is wrong",
                     ]);
-                    return Err(fail(e, &done));
+                    return Err(self.failed(op, e, &done, rows));
                 }
-                Err(e) if !e.maybe_applied => return Err(fail(e.message, &done)),
+                Err(e) if !e.maybe_applied => return Err(self.failed(op, e.message, &done, rows)),
                 Err(e) => {
                     let e = cat(&[
                         &e.message,
@@ -113,7 +178,7 @@ impl Statement {
                         &what,
                         ": check before running the statement again",
                     ]);
-                    return Err(fail(e, &done));
+                    return Err(self.failed(op, e, &done, rows));
                 }
             };
             if !done.is_empty() {
@@ -121,12 +186,84 @@ impl Statement {
             }
             done.push_str(&what);
         }
-        self.written += 1;
-        if let (Change::Insert(_), Some(id)) = (change, created_id(&last)) {
-            host.notice(&cat(&["clerk_fdw: created ", name, " ", &id]));
+        self.written += rows;
+        if op == "INSERT" {
+            // One created object, or a bulk request's, in order.
+            if let Ok(v) = json::parse(&last) {
+                let mut tell = |v: json::Val| {
+                    if let Some(id) = v.get("id").and_then(|id| id.as_str()) {
+                        host.notice(&cat(&["clerk_fdw: created ", name, " ", &id]));
+                    }
+                };
+                match v.kind() {
+                    Kind::Array => v.items().for_each(&mut tell),
+                    _ => tell(v),
+                }
+            }
         }
         Ok(())
     }
+
+    /// The message of a failed row, or of a failed bulk request for `rows` rows.
+    fn failed(&self, op: &str, problem: String, done: &str, rows: u64) -> String {
+        let mut msg = fill(
+            "{op} on {object} stopped: {problem}",
+            &[
+                ("op", op),
+                ("object", self.object.name),
+                ("problem", &problem),
+            ],
+        );
+        if !done.is_empty() {
+            msg.push_str(&cat(&["; for this row, ", done, " had already succeeded"]));
+        }
+        if rows > 1 {
+            msg.push_str(&fill(
+                "; rows {from} to {to} of the statement went to Clerk in that one request",
+                &[
+                    ("from", &int(self.written as i64 + 1)),
+                    ("to", &int((self.written + rows) as i64)),
+                ],
+            ));
+        }
+        if self.written > 0 {
+            msg.push_str(&fill(
+                "; {n} earlier row(s) of this statement were written to Clerk and stay \
+                 written (Postgres cannot roll back Clerk)",
+                &[("n", &int(self.written as i64))],
+            ));
+        }
+        msg
+    }
+}
+
+/// Where a row goes when the object has a bulk endpoint for this change: the bulk path,
+/// the body's array field, the batch size, and the row's element of the array.
+fn bulk(
+    w: &Writes,
+    change: Change,
+    requests: &[Request],
+) -> Option<(String, &'static str, usize, String)> {
+    let [r] = requests else { return None };
+    match change {
+        Change::Insert(_) if w.bulk > 1 => {
+            Some((cat(&[&r.path, "/bulk"]), "", w.bulk, r.body.clone()))
+        }
+        Change::Update(Cell::String(id), [(column, Some(Cell::Bool(on)))]) => {
+            let s = w.bulk_switch.filter(|s| s.column == column)?;
+            let path = s.paths[usize::from(!on)];
+            Some((path.into(), s.field, s.max, quote(id)))
+        }
+        _ => None,
+    }
+}
+
+/// The email address an INSERT row sets, lowercased as Clerk compares them.
+fn email_of(row: &Cells) -> Option<String> {
+    row.iter().find_map(|(name, cell)| match cell {
+        Some(Cell::String(e)) if name == "email_address" => Some(e.to_ascii_lowercase()),
+        _ => None,
+    })
 }
 
 /// The requests for one row, in the order they are sent.
@@ -362,13 +499,11 @@ pub fn delete(object: &Object, w: &Writes, rowid: &Cell) -> Result<Request, Stri
             path: cat(&[&address, "/revoke"]),
             body: String::new(),
         }),
+        Delete::Refused => Err(fill(
+            "{object} rows cannot be deleted through Clerk's API",
+            &[("object", object.name)],
+        )),
     }
-}
-
-/// The id Clerk gave a created object.
-pub fn created_id(response: &str) -> Option<String> {
-    let id = json::parse(response).ok()?.get("id")?.as_str()?;
-    Some(id.into())
 }
 
 /// The declaration of column `name` for this operation, or an error that lists the columns

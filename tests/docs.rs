@@ -135,10 +135,24 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
     let delete = match w.delete {
         Delete::Delete => "DELETE deletes",
         Delete::Revoke => "DELETE revokes",
+        Delete::Refused => "DELETE is refused",
     };
-    Some(format!(
-        "**Writes** (server option `allow_writes`): {insert}; {update}; {delete}."
-    ))
+    let mut line =
+        format!("**Writes** (server option `allow_writes`): {insert}; {update}; {delete}.");
+    if w.bulk > 1 {
+        line += &format!(
+            " A multi-row INSERT sends up to {} rows per request (`POST {}/bulk`).",
+            w.bulk,
+            w.create.unwrap()
+        );
+    }
+    if let Some(b) = w.bulk_switch {
+        line += &format!(
+            " An UPDATE that sets only `{}` sends up to {} rows per request (`POST {}` for true, `POST {}` for false).",
+            b.column, b.max, b.paths[0], b.paths[1]
+        );
+    }
+    Some(line)
 }
 
 #[test]

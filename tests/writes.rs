@@ -1168,15 +1168,11 @@ fn sessions_are_revoked_and_the_waitlist_is_worked_through() {
     assert_eq!(
         calls(&mock),
         vec![
+            // Two rows: one bulk request.
             c(
                 "POST",
-                "/waitlist_entries",
-                json!({"email_address": "early@example.net"})
-            ),
-            c(
-                "POST",
-                "/waitlist_entries",
-                json!({"email_address": "late@example.net"})
+                "/waitlist_entries/bulk",
+                json!([{"email_address": "early@example.net"}, {"email_address": "late@example.net"}])
             ),
             c(
                 "POST",
@@ -1437,4 +1433,231 @@ fn external_accounts_and_web3_wallets_are_unlinked_from_their_user() {
         let rows = scan(&mock, object, text_cols(&["id"]), vec![]).unwrap();
         assert!(!rows.contains(&vec![Some(s(&id))]), "{object}");
     }
+}
+
+/// The invitations of a bulk request's body, by email.
+fn bulk_emails(body: &Value) -> Vec<String> {
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["email_address"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_multi_row_insert_goes_through_clerks_bulk_endpoint_in_batches() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let invitations = table(&mock, "invitations");
+    let emails: Vec<String> = (0..23).map(|i| format!("guest{i}@example.net")).collect();
+    let rows: Vec<Vec<(&str, Cell)>> = emails
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut row = vec![("email_address", s(e))];
+            if i == 4 {
+                row.push(("public_metadata", j(r#"{"team": "b"}"#)));
+                row.push(("attrs", j(r#"{"notify": false}"#)));
+            }
+            row
+        })
+        .collect();
+    let o = host().insert(&on, &invitations, &rows);
+    assert_eq!(ok(&o), 23);
+    let sent = calls(&mock);
+    let paths: Vec<_> = sent.iter().map(|(m, p, _)| format!("{m} {p}")).collect();
+    assert_eq!(paths, vec!["POST /v1/invitations/bulk"; 3]);
+    let mut batches = sent.iter().map(|(_, _, b)| bulk_emails(b));
+    assert_eq!(batches.next().unwrap(), emails[..10]);
+    assert_eq!(batches.next().unwrap(), emails[10..20]);
+    assert_eq!(batches.next().unwrap(), emails[20..]);
+    // Each row's fields travel with it, as they would alone.
+    assert_eq!(
+        sent[0].2[4],
+        json!({"email_address": "guest4@example.net", "public_metadata": {"team": "b"}, "notify": false})
+    );
+    // Every created id is told, in the statement's order, and reads back as that row.
+    let ids = created(&o, "invitations");
+    assert_eq!(ids.len(), 23);
+    for (id, email) in ids.iter().zip(&emails).step_by(7) {
+        let row = read(&mock, "invitations", id, &["email_address"]).unwrap();
+        assert_eq!(row["email_address"], json!(email));
+    }
+}
+
+#[test]
+fn a_lone_row_and_rows_for_another_parent_do_not_share_a_bulk_request() {
+    let mock = mock(40);
+    let on = server(&mock, true);
+    let t = table(&mock, "organization_invitations");
+    let (a, b) = {
+        let d = mock.dataset();
+        let id = |k: usize| d.organizations[k]["id"].as_str().unwrap().to_string();
+        (id(0), id(1))
+    };
+    let row = |org: &str, n: usize| {
+        vec![
+            ("organization_id", s(org)),
+            ("email_address", s(&format!("m{n}@example.net"))),
+            ("role", s("org:member")),
+        ]
+    };
+    let rows = vec![
+        row(&a, 1),
+        row(&a, 2),
+        row(&a, 3),
+        row(&b, 4),
+        row(&b, 5),
+        row(&a, 6),
+    ];
+    let o = host().insert(&on, &t, &rows);
+    assert_eq!(ok(&o), 6);
+    let sent: Vec<_> = calls(&mock)
+        .into_iter()
+        .map(|(_, p, b)| {
+            let n = b.as_array().map_or(1, Vec::len);
+            (p, n)
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            (format!("/v1/organizations/{a}/invitations/bulk"), 3),
+            (format!("/v1/organizations/{b}/invitations/bulk"), 2),
+            // The last row alone: the single create, exactly as without batching.
+            (format!("/v1/organizations/{a}/invitations"), 1),
+        ]
+    );
+    assert_eq!(created(&o, "organization_invitations").len(), 6);
+}
+
+#[test]
+fn a_refused_bulk_request_names_its_rows_and_what_stays_written() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let invitations = table(&mock, "invitations");
+    let pending = mock
+        .dataset()
+        .invitations
+        .iter()
+        .find(|i| i["status"] == "pending")
+        .map(|i| i["email_address"].as_str().unwrap().to_string())
+        .unwrap();
+    let before = mock.dataset().invitations.len();
+    // Row 15 already has a pending invitation: Clerk refuses the batch of rows 11 to 20.
+    let emails: Vec<String> = (1..=25)
+        .map(|i| match i {
+            15 => pending.clone(),
+            i => format!("guest{i}@example.net"),
+        })
+        .collect();
+    let rows: Vec<_> = emails
+        .iter()
+        .map(|e| vec![("email_address", s(e))])
+        .collect();
+    let o = host().insert(&on, &invitations, &rows);
+    let e = err(&o);
+    assert!(
+        e.starts_with("INSERT on invitations stopped: Clerk rejected"),
+        "{e}"
+    );
+    assert!(e.contains("HTTP 422: duplicate_record"), "{e}");
+    assert!(
+        e.contains("rows 11 to 20 of the statement went to Clerk in that one request"),
+        "{e}"
+    );
+    assert!(
+        e.contains("10 earlier row(s) of this statement were written to Clerk and stay written"),
+        "{e}"
+    );
+    // Rows 21 to 25 were never sent; the first ten exist, each told by a NOTICE.
+    assert_eq!(writes(&mock).len(), 2);
+    assert_eq!(created(&o, "invitations").len(), 10);
+    assert_eq!(mock.dataset().invitations.len(), before + 10);
+
+    // A batch still waiting at the statement's end goes then, and its refusal fails the
+    // statement with nothing written.
+    mock.clear_requests();
+    let rows = vec![
+        vec![("email_address", s("late1@example.net"))],
+        vec![("email_address", s(&pending))],
+    ];
+    let e = err(&host().insert(&on, &invitations, &rows));
+    assert!(
+        e.contains("rows 1 to 2 of the statement went to Clerk"),
+        "{e}"
+    );
+    assert!(!e.contains("earlier row(s)"), "{e}");
+    assert_eq!(writes(&mock).len(), 1);
+    assert_eq!(mock.dataset().invitations.len(), before + 10);
+}
+
+#[test]
+fn waitlist_rows_go_fifty_at_a_time_and_a_repeated_address_starts_a_new_batch() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let t = table(&mock, "waitlist_entries");
+    let mut emails: Vec<String> = (0..60).map(|i| format!("wait{i}@example.net")).collect();
+    // Clerk refuses an address twice in one bulk request; alone, it returns the entry.
+    emails[29] = "WAIT28@example.net".into();
+    let rows: Vec<_> = emails
+        .iter()
+        .map(|e| vec![("email_address", s(e))])
+        .collect();
+    let o = host().insert(&on, &t, &rows);
+    assert_eq!(ok(&o), 60);
+    let sizes: Vec<_> = calls(&mock)
+        .iter()
+        .map(|(_, p, b)| (p.clone(), b.as_array().unwrap().len()))
+        .collect();
+    let bulk = "/v1/waitlist_entries/bulk".to_string();
+    assert_eq!(sizes, vec![(bulk.clone(), 29), (bulk, 31)]);
+    let ids = created(&o, "waitlist_entries");
+    assert_eq!(ids.len(), 60);
+    assert_eq!(ids[28], ids[29], "the same entry, told twice");
+}
+
+#[test]
+fn banning_many_users_takes_one_request_per_fifty() {
+    let mock = mock(120);
+    let on = server(&mock, true);
+    let users = table(&mock, "users");
+    let n = ok(&host().update(&on, &users, vec![], &[("banned", Some(Cell::Bool(true)))]));
+    assert_eq!(n, 120);
+    let sent = calls(&mock);
+    let sizes: Vec<_> = sent
+        .iter()
+        .map(|(m, p, b)| (format!("{m} {p}"), b["user_ids"].as_array().unwrap().len()))
+        .collect();
+    let ban = "POST /v1/users/ban".to_string();
+    assert_eq!(sizes, vec![(ban.clone(), 50), (ban.clone(), 50), (ban, 20)]);
+    assert!(mock.dataset().users.iter().all(|u| u["banned"] == true));
+
+    // Unbanning a few: one request; one user alone: the user's own endpoint.
+    mock.clear_requests();
+    let few: Vec<String> = mock.dataset().users[..3]
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    let q = vec![QualSpec::is_in("id", few.iter().map(|i| s(i)).collect())];
+    assert_eq!(
+        ok(&host().update(&on, &users, q, &[("banned", Some(Cell::Bool(false)))])),
+        3
+    );
+    let sent = calls(&mock);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].1, "/v1/users/unban");
+    let mut unbanned: Vec<String> = serde_json::from_value(sent[0].2["user_ids"].clone()).unwrap();
+    unbanned.sort();
+    assert_eq!(unbanned, few);
+    mock.clear_requests();
+    let one = vec![QualSpec::eq("id", s(&few[0]))];
+    assert_eq!(
+        ok(&host().update(&on, &users, one, &[("banned", Some(Cell::Bool(true)))])),
+        1
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![c("POST", &format!("/users/{}/ban", few[0]), Value::Null)]
+    );
 }

@@ -129,7 +129,7 @@ pub static OBJECTS: &[Object] = &[
     // application invitations (Clerk lists revoked ones only when asked: a second pass)
     Object {
         name: "invitations",
-        unlisted: Some(Param {
+        unlisted: Some(&Param {
             name: "status",
             value: "revoked",
         }),

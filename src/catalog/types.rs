@@ -196,7 +196,7 @@ pub struct Object {
     /// Rows the instance-wide list leaves out unless this parameter asks for them
     /// (`/invitations` hides revoked ones): read by a second pass when the query does not
     /// pin the parameter itself.
-    pub unlisted: Option<Param>,
+    pub unlisted: Option<&'static Param>,
     /// Timestamp columns the list can be ordered by (`order_by=±column`) and no filter
     /// bounds: a range condition on one reads in that order and stops at the first page
     /// with a row past the bound (`updated_at > last_sync`: one request for a few rows).
@@ -212,7 +212,7 @@ pub struct Object {
     /// A child table: one row per element of this array field of each listed object.
     pub elements: Option<&'static str>,
     /// Largest page the endpoint serves, when below Clerk's usual 500.
-    pub page_size: Option<u64>,
+    pub page_size: Option<u32>,
     /// INSERT, UPDATE and DELETE; None: the object is read-only.
     pub writes: Option<&'static Writes>,
 }
@@ -251,6 +251,18 @@ pub enum Delete {
     Delete,
     /// `POST {row}/revoke` (invitations cannot be deleted, only revoked).
     Revoke,
+    /// Clerk's API has no way to delete the object.
+    Refused,
+}
+
+/// UPDATE that sets only this `Switch` column, over many rows: one `POST` of
+/// `{"<field>": [ids]}` to `paths[0]` (true) or `paths[1]` (false) per `max` rows.
+#[derive(Debug)]
+pub struct BulkSwitch {
+    pub column: &'static str,
+    pub paths: [&'static str; 2],
+    pub field: &'static str,
+    pub max: usize,
 }
 
 /// What a write may do to an object, and at which endpoints.
@@ -266,9 +278,25 @@ pub struct Writes {
     /// Fields Clerk requires in every PATCH, even unchanged.
     pub patch_needs: &'static [&'static str],
     pub delete: Delete,
+    /// INSERT of several rows: `POST {create}/bulk` with up to this many as one JSON array
+    /// (0: one `POST` per row).
+    pub bulk: usize,
+    pub bulk_switch: Option<&'static BulkSwitch>,
 }
 
 impl Writes {
+    /// The defaults every declaration starts from (`..Writes::NONE`): nothing allowed.
+    pub const NONE: Writes = Writes {
+        row: "",
+        create: None,
+        insert: &[],
+        update: &[],
+        patch_needs: &[],
+        delete: Delete::Refused,
+        bulk: 0,
+        bulk_switch: None,
+    };
+
     /// Whether UPDATE has plain fields, sent in one `PATCH {row}` (which `attrs` can extend).
     pub fn has_patch(&self) -> bool {
         self.update

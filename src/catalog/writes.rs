@@ -28,9 +28,8 @@ pub(super) const fn insert_delete(
         row,
         create: Some(create),
         insert,
-        update: &[],
-        patch_needs: &[],
         delete: Delete::Delete,
+        ..Writes::NONE
     }
 }
 
@@ -71,8 +70,15 @@ pub(super) static USER_WRITES: Writes = Writes {
         field("legal_accepted_at"),
         field("created_at"),
     ],
-    patch_needs: &[],
     delete: Delete::Delete,
+    // `update users set banned = …` over many users.
+    bulk_switch: Some(&BulkSwitch {
+        column: "banned",
+        paths: ["/users/ban", "/users/unban"],
+        field: "user_ids",
+        max: 50,
+    }),
+    ..Writes::NONE
 };
 
 pub(super) static ORGANIZATION_WRITES: Writes = Writes {
@@ -96,8 +102,8 @@ pub(super) static ORGANIZATION_WRITES: Writes = Writes {
         put("private_metadata", METADATA),
         field("created_at"),
     ],
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 pub(super) static MEMBERSHIP_WRITES: Writes = Writes {
@@ -111,8 +117,8 @@ pub(super) static MEMBERSHIP_WRITES: Writes = Writes {
         put("private_metadata", METADATA),
     ],
     update: &[field("role")],
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 pub(super) static ORG_INVITATION_WRITES: Writes = Writes {
@@ -127,8 +133,9 @@ pub(super) static ORG_INVITATION_WRITES: Writes = Writes {
         put("private_metadata", METADATA),
     ],
     update: &[put("status", REVOKE)],
-    patch_needs: &[],
     delete: Delete::Revoke,
+    bulk: 10,
+    ..Writes::NONE
 };
 
 pub(super) static INVITATION_WRITES: Writes = Writes {
@@ -136,8 +143,9 @@ pub(super) static INVITATION_WRITES: Writes = Writes {
     create: Some("/invitations"),
     insert: &[field("email_address"), put("public_metadata", METADATA)],
     update: &[put("status", REVOKE)],
-    patch_needs: &[],
     delete: Delete::Revoke,
+    bulk: 10,
+    ..Writes::NONE
 };
 
 pub(super) static ALLOWLIST_WRITES: Writes = insert_delete(
@@ -168,6 +176,7 @@ pub(super) static JWT_TEMPLATE_WRITES: Writes = Writes {
     update: JWT_TEMPLATE_FIELDS,
     patch_needs: &["name", "claims"],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 pub(super) static DOMAIN_WRITES: Writes = Writes {
@@ -175,8 +184,8 @@ pub(super) static DOMAIN_WRITES: Writes = Writes {
     create: Some("/domains"),
     insert: &[field("name"), field("is_satellite"), field("proxy_url")],
     update: &[field("name"), field("proxy_url")],
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 pub(super) const OAUTH_APPLICATION_FIELDS: &[Settable] = &[
@@ -192,17 +201,15 @@ pub(super) static OAUTH_APPLICATION_WRITES: Writes = Writes {
     create: Some("/oauth_applications"),
     insert: OAUTH_APPLICATION_FIELDS,
     update: OAUTH_APPLICATION_FIELDS,
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 pub(super) static SESSION_WRITES: Writes = Writes {
     row: "/sessions/{}",
-    create: None,
-    insert: &[],
     update: &[put("status", REVOKE)],
-    patch_needs: &[],
     delete: Delete::Revoke,
+    ..Writes::NONE
 };
 
 pub(super) static WAITLIST_WRITES: Writes = Writes {
@@ -213,8 +220,9 @@ pub(super) static WAITLIST_WRITES: Writes = Writes {
         "status",
         Put::Status(&[["invited", "/invite"], ["rejected", "/reject"]]),
     )],
-    patch_needs: &[],
     delete: Delete::Delete,
+    bulk: 50,
+    ..Writes::NONE
 };
 
 pub(super) static ORG_DOMAIN_WRITES: Writes = Writes {
@@ -227,8 +235,8 @@ pub(super) static ORG_DOMAIN_WRITES: Writes = Writes {
         field("verified"),
     ],
     update: &[field("enrollment_mode"), field("verified")],
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 /// A user's email address: `POST /email_addresses` with its user, `DELETE` by id. Not
@@ -242,9 +250,8 @@ pub(super) static EMAIL_ADDRESS_WRITES: Writes = Writes {
         field("email_address"),
         put("is_primary", Put::FieldAs("primary")),
     ],
-    update: &[],
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 /// A user's phone number, as [`EMAIL_ADDRESS_WRITES`].
@@ -256,9 +263,8 @@ pub(super) static PHONE_NUMBER_WRITES: Writes = Writes {
         field("phone_number"),
         put("is_primary", Put::FieldAs("primary")),
     ],
-    update: &[],
-    patch_needs: &[],
     delete: Delete::Delete,
+    ..Writes::NONE
 };
 
 /// An external account or a web3 wallet of a user: only DELETE, under its user
@@ -266,11 +272,8 @@ pub(super) static PHONE_NUMBER_WRITES: Writes = Writes {
 pub(super) const fn delete_under_user(row: &'static str) -> Writes {
     Writes {
         row,
-        create: None,
-        insert: &[],
-        update: &[],
-        patch_needs: &[],
         delete: Delete::Delete,
+        ..Writes::NONE
     }
 }
 

@@ -199,7 +199,7 @@ impl Pager {
         if self.pages == 0 {
             self.first_page
         } else {
-            self.object.page_size.unwrap_or(PAGE_SIZE)
+            self.object.page_size.map_or(PAGE_SIZE, u64::from)
         }
     }
 

@@ -349,14 +349,6 @@ fn delete_addresses_the_row_by_its_rowid() {
     assert!(e.contains("its id should be 1 id(s)"), "{e}");
 }
 
-#[test]
-fn the_created_id_is_read_from_clerks_answer() {
-    let answer = r#"{"object":"oauth_application","id":"oa_1","client_secret":"s"}"#;
-    assert_eq!(created_id(answer).as_deref(), Some("oa_1"));
-    assert_eq!(created_id("{}"), None);
-    assert_eq!(created_id("nope"), None);
-}
-
 fn cfg() -> Config {
     crate::config::from_options(
         |k| (k == "api_key").then(|| "sk_test_s3cr3t".into()),
@@ -480,4 +472,63 @@ fn email_addresses_and_phone_numbers_are_created_with_their_user_and_deleted_by_
             r#"{"user_id":"user_2","phone_number":"+15550100"}"#
         )]
     );
+}
+
+#[test]
+fn rows_for_a_bulk_endpoint_wait_for_a_full_batch_or_the_statements_end() {
+    let mut st = Statement::new(find("invitations").unwrap(), true, "id").unwrap();
+    let mut host = FakeHost::scripted(vec![(200, r#"[{"id":"inv_1"},{"id":"inv_2"}]"#)]);
+    for email in ["a@x.co", "b@x.co"] {
+        let row = vec![(
+            "email_address".to_string(),
+            Some(Cell::String(email.into())),
+        )];
+        st.row(&mut host, &cfg(), Change::Insert(&row)).unwrap();
+    }
+    assert!(
+        host.sent.is_empty(),
+        "nothing goes before the batch is complete"
+    );
+    st.finish(&mut host, &cfg()).unwrap();
+    assert_eq!(
+        host.sent,
+        [(
+            Method::Post,
+            "https://api.clerk.com/v1/invitations/bulk".to_string(),
+            r#"[{"email_address":"a@x.co"},{"email_address":"b@x.co"}]"#.to_string()
+        )]
+    );
+    assert_eq!(
+        host.notices,
+        [
+            "clerk_fdw: created invitations inv_1",
+            "clerk_fdw: created invitations inv_2"
+        ]
+    );
+    // Nothing is left to send twice.
+    st.finish(&mut host, &cfg()).unwrap();
+    assert_eq!(host.sent.len(), 1);
+}
+
+#[test]
+fn only_an_update_of_the_switch_alone_is_batched() {
+    let users = find("users").unwrap();
+    let w = users.writes.unwrap();
+    let id = Cell::String("user_1".into());
+    let ban = vec![("banned".to_string(), Some(Cell::Bool(true)))];
+    let r = plan(users, w, Change::Update(&id, &ban)).unwrap();
+    let (path, field, max, item) = bulk(w, Change::Update(&id, &ban), &r).unwrap();
+    assert_eq!(
+        (path.as_str(), field, max, item.as_str()),
+        ("/users/ban", "user_ids", 50, "\"user_1\"")
+    );
+    let both = vec![
+        ("banned".to_string(), Some(Cell::Bool(false))),
+        ("first_name".to_string(), Some(Cell::String("A".into()))),
+    ];
+    let r = plan(users, w, Change::Update(&id, &both)).unwrap();
+    assert!(bulk(w, Change::Update(&id, &both), &r).is_none());
+    let locked = vec![("locked".to_string(), Some(Cell::Bool(true)))];
+    let r = plan(users, w, Change::Update(&id, &locked)).unwrap();
+    assert!(bulk(w, Change::Update(&id, &locked), &r).is_none());
 }

@@ -71,6 +71,7 @@ mod store;
 // its writes.
 mod access;
 mod billing;
+mod bulk;
 mod instance;
 mod invitations;
 mod machines;

@@ -7,6 +7,7 @@ use std::sync::{Mutex, RwLock};
 
 use super::api::{clerk_param_error, delete_in, deleted, percent_decode, update_in, Resp, Q};
 
+use super::bulk;
 use super::faults::take_fault;
 use super::index::Index;
 use super::instance::{
@@ -96,6 +97,7 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("PUT", ["users", id, "metadata"]) => {
             update_in(&mut data.dataset.users, id, text, &USER_METADATA)
         }
+        ("POST", ["users", action @ ("ban" | "unban")]) => bulk::ban(data, action, text),
         ("POST", ["users", id, action @ ("ban" | "unban" | "lock" | "unlock")]) => {
             user_action(data, id, action, text)
         }
@@ -125,10 +127,20 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             delete_membership(data, org, user)
         }
         ("POST", ["organizations", org, "invitations"]) => create_org_invitation(data, org, text),
+        ("POST", ["organizations", org, "invitations", "bulk"]) => bulk::create(
+            data,
+            text,
+            10,
+            |d| &mut d.organization_invitations,
+            |data, item| create_org_invitation(data, org, item),
+        ),
         ("POST", ["organizations", org, "invitations", id, "revoke"]) => {
             revoke_org_invitation(data, org, id, text)
         }
         ("POST", ["invitations"]) => create_invitation(data, text),
+        ("POST", ["invitations", "bulk"]) => {
+            bulk::create(data, text, 10, |d| &mut d.invitations, create_invitation)
+        }
         ("POST", ["invitations", id, "revoke"]) => revoke_invitation(data, id, text),
         ("POST", ["allowlist_identifiers"]) => create_identifier(data, true, text),
         ("DELETE", ["allowlist_identifiers", id]) => delete_in(
@@ -170,6 +182,13 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ),
         ("POST", ["sessions", id, "revoke"]) => revoke_session(data, id, text),
         ("POST", ["waitlist_entries"]) => create_waitlist_entry(data, text),
+        ("POST", ["waitlist_entries", "bulk"]) => bulk::create(
+            data,
+            text,
+            50,
+            |d| &mut d.waitlist_entries,
+            create_waitlist_entry,
+        ),
         ("POST", ["waitlist_entries", id, action @ ("invite" | "reject")]) => {
             waitlist_action(data, id, action, text)
         }

@@ -4,6 +4,7 @@ use super::api::{body, clerk_param_error, now_ms, Fields, Resp, NO_FIELDS, Q};
 use super::lists::{apply_order, paged_envelope, status_and_query};
 use serde_json::json;
 
+use super::records::get_str;
 use super::store::Data;
 
 pub(crate) const WAITLIST_CREATE: Fields = Fields(&["email_address*", "notify"]);
@@ -12,6 +13,18 @@ pub(crate) const WAITLIST_INVITE: Fields = Fields(&["ignore_existing"]);
 
 pub(crate) fn create_waitlist_entry(data: &mut Data, text: &str) -> Result<Resp, Resp> {
     let map = body(text, &WAITLIST_CREATE, true)?;
+    // An address already on the waitlist gets its entry back, not a new one (the spec).
+    let email = map["email_address"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    let list = &data.dataset.waitlist_entries;
+    if let Some(v) = list
+        .iter()
+        .find(|v| get_str(v, "email_address").map(str::to_lowercase) == Some(email.clone()))
+    {
+        return Ok(Resp::ok(v.to_string()));
+    }
     let now = now_ms();
     let v = json!({
         "object": "waitlist_entry", "id": data.new_id("wle"),

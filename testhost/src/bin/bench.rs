@@ -6,7 +6,7 @@
 //! It prints figures only; nothing here asserts on timings. See docs/benchmarks.md.
 
 use clerk_fdw_testhost::host::{
-    nested_loop, Cell, Host, JoinRow, QualSpec, Query, QuerySpec, TypeOid,
+    nested_loop, Cell, Host, ImportListType, JoinRow, QualSpec, Query, QuerySpec, Table, TypeOid,
 };
 use clerk_fdw_testhost::http;
 use clerk_fdw_testhost::mock::{Dataset, MockClerk, DEFAULT_API_KEY};
@@ -314,6 +314,7 @@ fn main() {
     // -----------------------------------------------------------------------------------------
     joins(&host);
     searches(&host);
+    writes(&host);
 
     // -----------------------------------------------------------------------------------------
     section("One query end to end, as the real host runs it");
@@ -485,6 +486,42 @@ fn searches(host: &Host) {
             "  {name:<38}: {requests} request(s), {} ({rows} rows before Postgres' recheck); full read {full_requests} requests, {}",
             secs(time),
             secs(full_time)
+        );
+    }
+}
+
+/// 200-row INSERTs: invitations (Clerk's bulk endpoint) against users (one request per row).
+fn writes(host: &Host) {
+    section("Writes: 200-row INSERT");
+    let mock = MockClerk::start(Dataset::generate(10));
+    let mut on = spec(&mock, &[]);
+    on.server_options.push(("allow_writes".into(), "true".into()));
+    for object in ["invitations", "users"] {
+        let ddl = host
+            .new_query(on.clone())
+            .and_then(|mut q| {
+                q.import_foreign_schema("s", "clerk", "clerk", ImportListType::LimitTo, vec![object.into()])
+                    .map_err(anyhow::Error::msg)
+            })
+            .unwrap_or_else(|e| fail(&format!("import {object}: {e:#}")));
+        let table = Table::from_ddl(&ddl[0]);
+        let emails: Vec<String> = (0..200).map(|i| format!("bench{i}@example.net")).collect();
+        let rows: Vec<Vec<(&str, Cell)>> = emails
+            .iter()
+            .map(|e| vec![("email_address", Cell::String(e.clone()))])
+            .collect();
+        mock.clear_requests();
+        let t = Instant::now();
+        let o = host.insert(&on, &table, &rows);
+        let time = t.elapsed();
+        if let Err(e) = &o.result {
+            fail(&format!("insert into {object}: {e}"));
+        }
+        println!(
+            "  {object:<12}: {} request(s), {} ({} ids told)",
+            mock.requests().len(),
+            secs(time),
+            o.notices.len()
         );
     }
 }

@@ -495,13 +495,20 @@ fn writes(host: &Host) {
     section("Writes: 200-row INSERT");
     let mock = MockClerk::start(Dataset::generate(10));
     let mut on = spec(&mock, &[]);
-    on.server_options.push(("allow_writes".into(), "true".into()));
+    on.server_options
+        .push(("allow_writes".into(), "true".into()));
     for object in ["invitations", "users"] {
         let ddl = host
             .new_query(on.clone())
             .and_then(|mut q| {
-                q.import_foreign_schema("s", "clerk", "clerk", ImportListType::LimitTo, vec![object.into()])
-                    .map_err(anyhow::Error::msg)
+                q.import_foreign_schema(
+                    "s",
+                    "clerk",
+                    "clerk",
+                    ImportListType::LimitTo,
+                    vec![object.into()],
+                )
+                .map_err(anyhow::Error::msg)
             })
             .unwrap_or_else(|e| fail(&format!("import {object}: {e:#}")));
         let table = Table::from_ddl(&ddl[0]);

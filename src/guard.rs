@@ -16,7 +16,7 @@
 //! Later `begin_scan`s of the same instance are a join's rescans, never a new execution.
 
 use crate::prelude::*;
-use crate::text::fill;
+use crate::text::{cat, fill};
 
 /// A condition whose value comes from a parameter.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,33 +32,32 @@ pub fn check(object: &str, params: &[Param]) -> Result<(), String> {
     let Some(p) = params.iter().find(|p| p.id >= 1) else {
         return Ok(());
     };
-    let vars = [("obj", object), ("col", p.column.as_str())];
-    Err(if p.resolved {
-        fill(
-            "clerk_fdw refuses to read {obj} here: {obj}.{col} is compared with a parameter of \
-             a plan Postgres keeps and runs again (a prepared statement after its 5th \
-             execution, PostgREST's included, or a SQL function's statement), and the \
-             Wrappers host crashes the database server when such a plan runs a second time. \
-             For prepared statements and PostgREST: set plan_cache_mode = force_custom_plan \
-             (for their role: alter role … set plan_cache_mode = force_custom_plan). For a SQL \
-             function: write it in plpgsql with return query execute … using. If the \
-             statement runs once per query, set the table option plan_guard 'false'. See \
-             docs/guide.md#functions-prepared-statements-and-postgrest",
-            &vars,
-        )
+    // Both messages: what the value is, why that crashes the host, and what to do.
+    let why = if p.resolved {
+        "a parameter of a plan Postgres keeps and runs again (a prepared statement after its \
+         5th execution, PostgREST's included, or a SQL function's statement), and the \
+         Wrappers host crashes the database server when such a plan runs a second time. For \
+         prepared statements and PostgREST: set plan_cache_mode = force_custom_plan (for \
+         their role: alter role … set plan_cache_mode = force_custom_plan). For a SQL \
+         function: write it in plpgsql with return query execute … using. If the statement \
+         runs once per query,"
     } else {
-        fill(
-            "clerk_fdw refuses to read {obj} here: {obj}.{col} is compared with a value \
-             Postgres hands over only later, as in a plpgsql function's cached plan, which \
-             the Wrappers host crashes the database server on when it runs a second time. In \
-             plpgsql: alter function … set plan_cache_mode = force_custom_plan, or run the \
-             statement with execute … using. If this is a query with several correlated \
-             subqueries or LATERAL joins over Clerk tables, not a function, set the table \
-             option plan_guard 'false'. See \
-             docs/guide.md#functions-prepared-statements-and-postgrest",
-            &vars,
-        )
-    })
+        "a value Postgres hands over only later, as in a plpgsql function's cached plan, \
+         which the Wrappers host crashes the database server on when it runs a second time. \
+         In plpgsql: alter function … set plan_cache_mode = force_custom_plan, or run the \
+         statement with execute … using. If this is a query with several correlated \
+         subqueries or LATERAL joins over Clerk tables, not a function,"
+    };
+    let message = cat(&[
+        "clerk_fdw refuses to read {obj} here: {obj}.{col} is compared with ",
+        why,
+        " set the table option plan_guard 'false'. See \
+         docs/guide.md#functions-prepared-statements-and-postgrest",
+    ]);
+    Err(fill(
+        &message,
+        &[("obj", object), ("col", p.column.as_str())],
+    ))
 }
 
 #[cfg(test)]

@@ -88,7 +88,13 @@ mod tests {
             assert!(s.starts_with(&format!("create foreign table if not exists {} (", o.name)));
             assert!(s.contains("\n  attrs jsonb\n) server clerk_server options (object '"));
             // Objects addressed by two ids carry a `rowid` column.
-            let two_ids = ["organization_", "user_external", "user_web3"];
+            let two_ids = [
+                "organization_memberships",
+                "organization_invitations",
+                "organization_domains",
+                "user_external",
+                "user_web3",
+            ];
             let rowid = if two_ids.iter().any(|p| o.name.starts_with(p)) && o.writes.is_some() {
                 "rowid"
             } else {

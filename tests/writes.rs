@@ -160,7 +160,7 @@ fn read_only_objects_say_so_before_any_request() {
         "billing_plans",
         "billing_subscription_items",
         "saml_connections",
-        "organization_roles",
+        "role_sets",
         "machines",
     ] {
         let t = table(&mock, object);
@@ -1659,5 +1659,117 @@ fn banning_many_users_takes_one_request_per_fifty() {
     assert_eq!(
         calls(&mock),
         vec![c("POST", &format!("/users/{}/ban", few[0]), Value::Null)]
+    );
+}
+
+#[test]
+fn organization_roles_and_permissions_are_created_changed_and_deleted() {
+    let mock = mock(40);
+    let on = server(&mock, true);
+    let permissions = table(&mock, "organization_permissions");
+    let o = host().insert(
+        &on,
+        &permissions,
+        &[vec![
+            ("key", s("org:reports:read")),
+            ("name", s("Read reports")),
+            ("description", s("See the monthly reports")),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    let perm = created(&o, "organization_permissions").pop().unwrap();
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/organization_permissions",
+            json!({"key": "org:reports:read", "name": "Read reports", "description": "See the monthly reports"})
+        )]
+    );
+
+    // A role with that permission (its ids go in `attrs`: Clerk takes ids, the column
+    // shows the permission objects).
+    mock.clear_requests();
+    let roles = table(&mock, "organization_roles");
+    let attrs = format!(r#"{{"permissions": ["{perm}"]}}"#);
+    let o = host().insert(
+        &on,
+        &roles,
+        &[vec![
+            ("key", s("org:analyst")),
+            ("name", s("Analyst")),
+            ("attrs", j(&attrs)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    let role = created(&o, "organization_roles").pop().unwrap();
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/organization_roles",
+            json!({"key": "org:analyst", "name": "Analyst", "permissions": [perm]})
+        )]
+    );
+    let row = read(&mock, "organization_roles", &role, &["key", "permissions"]).unwrap();
+    assert_eq!(row["key"], json!("org:analyst"));
+    assert_eq!(row["permissions"][0]["key"], json!("org:reports:read"));
+
+    // UPDATE: one PATCH; a key Clerk refuses is Clerk's error, quoted.
+    mock.clear_requests();
+    let by_id = |id: &str| vec![QualSpec::eq("id", s(id))];
+    let o = host().update(
+        &on,
+        &roles,
+        by_id(&role),
+        &[
+            ("name", Some(s("Data analyst"))),
+            ("description", Some(s("Reads reports"))),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/organization_roles/{role}"),
+            json!({"name": "Data analyst", "description": "Reads reports"})
+        )]
+    );
+    let e = err(&host().update(&on, &roles, by_id(&role), &[("key", Some(s("analyst")))]));
+    assert!(e.contains("HTTP 422: form_param_format_invalid"), "{e}");
+
+    // DELETE: a role members have is refused by Clerk; a new one goes.
+    let admin = mock
+        .dataset()
+        .organization_roles
+        .iter()
+        .find(|r| r["key"] == "org:admin")
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let e = err(&host().delete(&on, &roles, by_id(&admin)));
+    assert!(e.starts_with("DELETE on organization_roles stopped"), "{e}");
+    assert!(e.contains("role_in_use"), "{e}");
+    assert_eq!(ok(&host().delete(&on, &roles, by_id(&role))), 1);
+    assert!(read(&mock, "organization_roles", &role, &["id"]).is_none());
+    mock.clear_requests();
+    assert_eq!(ok(&host().delete(&on, &permissions, by_id(&perm))), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "DELETE",
+            &format!("/organization_permissions/{perm}"),
+            Value::Null
+        )]
+    );
+    // Columns Clerk sets are refused by name before anything is sent.
+    let e = err(&host().insert(
+        &on,
+        &roles,
+        &[vec![("is_creator_eligible", Cell::Bool(true))]],
+    ));
+    assert!(
+        e.contains("organization_roles.is_creator_eligible cannot be set by INSERT"),
+        "{e}"
     );
 }

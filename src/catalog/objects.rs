@@ -427,6 +427,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&ORGANIZATION_ROLE_WRITES),
         ..Object::EMPTY
     },
     // permissions that organization roles grant
@@ -447,6 +448,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&ORGANIZATION_PERMISSION_WRITES),
         ..Object::EMPTY
     },
     // the sign-up waitlist

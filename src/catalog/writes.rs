@@ -280,3 +280,23 @@ pub(super) const fn delete_under_user(row: &'static str) -> Writes {
 pub(super) static EXTERNAL_ACCOUNT_WRITES: Writes =
     delete_under_user("/users/{}/external_accounts/{}");
 pub(super) static WEB3_WALLET_WRITES: Writes = delete_under_user("/users/{}/web3_wallets/{}");
+
+/// An organization role or permission of the instance: `key`, `name` and `description`
+/// (a role's permissions: see `organization_role_permissions`, or `attrs`).
+pub(super) const ROLE_FIELDS: &[Settable] = &[field("key"), field("name"), field("description")];
+pub(super) static ORGANIZATION_ROLE_WRITES: Writes = Writes {
+    row: "/organization_roles/{}",
+    create: Some("/organization_roles"),
+    insert: ROLE_FIELDS,
+    update: ROLE_FIELDS,
+    delete: Delete::Delete,
+    ..Writes::NONE
+};
+pub(super) static ORGANIZATION_PERMISSION_WRITES: Writes = Writes {
+    row: "/organization_permissions/{}",
+    create: Some("/organization_permissions"),
+    insert: ROLE_FIELDS,
+    update: ROLE_FIELDS,
+    delete: Delete::Delete,
+    ..Writes::NONE
+};

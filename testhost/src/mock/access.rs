@@ -1,9 +1,11 @@
 //! Organization roles and permissions, and API keys: records and lists.
 
-use super::api::{clerk_param_error, Resp, Q};
+use super::api::{
+    body, clerk_param_error, delete_in, form_error, now_ms, taken, update_in, Fields, Resp, Q,
+};
 use super::lists::{all_indexes, apply_order, paged_envelope};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::records::get_str;
 
@@ -83,4 +85,168 @@ pub(crate) fn role_set(sh: &Data, key_or_id: &str) -> Resp {
         .iter()
         .find(|v| v["id"] == key_or_id || v["key"] == key_or_id);
     found.map_or_else(Resp::not_found, |v| Resp::ok(v.to_string()))
+}
+
+const ROLE_CREATE: Fields = Fields(&[
+    "name*",
+    "key*",
+    "description",
+    "permissions[]",
+    "include_in_initial_role_set",
+]);
+const ROLE_UPDATE: Fields = Fields(&["name", "key", "description", "permissions[]"]);
+const PERMISSION_CREATE: Fields = Fields(&["name*", "key*", "description"]);
+const PERMISSION_UPDATE: Fields = Fields(&["name", "key", "description"]);
+
+/// A key Clerk takes: `org:` then lowercase segments (`parts` of them: a role's key has
+/// one, a permission's two, `org:feature:action`), not taken by another of `list`.
+fn check_key(list: &[Value], id: Option<&str>, key: &Value, parts: usize) -> Result<(), Resp> {
+    let key = key.as_str().unwrap_or_default();
+    let segments: Vec<&str> = key.strip_prefix("org:").unwrap_or("").split(':').collect();
+    let ok_segment = |s: &&str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    if !key.starts_with("org:") || segments.len() != parts || !segments.iter().all(ok_segment) {
+        return Err(form_error(
+            422,
+            "form_param_format_invalid",
+            "is invalid",
+            "key must start with 'org:' and contain only lowercase alphanumeric characters and underscores.",
+            Some("key"),
+        ));
+    }
+    if list
+        .iter()
+        .any(|v| get_str(v, "key") == Some(key) && get_str(v, "id") != id)
+    {
+        return Err(taken("key", "key"));
+    }
+    Ok(())
+}
+
+/// A role's permissions from their ids (`permissions` of a create or update).
+fn role_permissions(data: &Data, ids: &Value) -> Result<Value, Resp> {
+    let mut out = Vec::new();
+    for id in ids.as_array().into_iter().flatten() {
+        let all = &data.dataset.organization_permissions;
+        let i = Data::find(all, id.as_str().unwrap_or_default()).ok_or_else(|| {
+            form_error(
+                422,
+                "resource_not_found",
+                "not found",
+                "No permission was found with this id.",
+                Some("permissions"),
+            )
+        })?;
+        out.push(all[i].clone());
+    }
+    Ok(Value::Array(out))
+}
+
+/// `POST /organization_roles`.
+pub(crate) fn create_role(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ROLE_CREATE, true)?;
+    check_key(&data.dataset.organization_roles, None, &map["key"], 1)?;
+    let permissions = role_permissions(data, map.get("permissions").unwrap_or(&Value::Null))?;
+    let now = now_ms();
+    let role = json!({
+        "object": "role", "id": data.new_id("role"), "key": map["key"], "name": map["name"],
+        "description": map.get("description").cloned().unwrap_or(Value::Null),
+        "is_creator_eligible": false, "permissions": permissions,
+        "created_at": now, "updated_at": now,
+    });
+    data.dataset.organization_roles.push(role.clone());
+    Ok(Resp::ok(role.to_string()))
+}
+
+/// `PATCH /organization_roles/{id}`: `permissions`, when given, replaces them.
+pub(crate) fn update_role(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ROLE_UPDATE, true)?;
+    if let Some(key) = map.get("key") {
+        check_key(&data.dataset.organization_roles, Some(id), key, 1)?;
+    }
+    let permissions = match map.get("permissions") {
+        Some(ids) => Some(role_permissions(data, ids)?),
+        None => None,
+    };
+    let list = &mut data.dataset.organization_roles;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    for (k, v) in map {
+        list[i][k.as_str()] = v;
+    }
+    if let Some(p) = permissions {
+        list[i]["permissions"] = p;
+    }
+    list[i]["updated_at"] = json!(now_ms());
+    Ok(Resp::ok(list[i].to_string()))
+}
+
+/// `DELETE /organization_roles/{id}`: refused while a member has the role.
+pub(crate) fn delete_role(data: &mut Data, id: &str) -> Result<Resp, Resp> {
+    let list = &data.dataset.organization_roles;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    let key = list[i]["key"].clone();
+    if data
+        .dataset
+        .organization_memberships
+        .iter()
+        .any(|m| m["role"] == key)
+    {
+        return Err(form_error(
+            422,
+            "role_in_use",
+            "role in use",
+            "The role is assigned to members and cannot be deleted.",
+            None,
+        ));
+    }
+    delete_in(&mut data.dataset.organization_roles, "role", id)
+}
+
+/// `POST /organization_permissions`.
+pub(crate) fn create_permission(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &PERMISSION_CREATE, true)?;
+    check_key(&data.dataset.organization_permissions, None, &map["key"], 2)?;
+    let now = now_ms();
+    let permission = json!({
+        "object": "permission", "id": data.new_id("perm"), "key": map["key"],
+        "name": map["name"], "description": map.get("description").cloned().unwrap_or(Value::Null),
+        "type": "user", "created_at": now, "updated_at": now,
+    });
+    data.dataset
+        .organization_permissions
+        .push(permission.clone());
+    Ok(Resp::ok(permission.to_string()))
+}
+
+/// `PATCH /organization_permissions/{id}`.
+pub(crate) fn update_permission(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &PERMISSION_UPDATE, true)?;
+    if let Some(key) = map.get("key") {
+        check_key(&data.dataset.organization_permissions, Some(id), key, 2)?;
+    }
+    update_in(
+        &mut data.dataset.organization_permissions,
+        id,
+        text,
+        &PERMISSION_UPDATE,
+    )
+}
+
+/// `DELETE /organization_permissions/{id}`: system permissions cannot be deleted.
+pub(crate) fn delete_permission(data: &mut Data, id: &str) -> Result<Resp, Resp> {
+    let list = &data.dataset.organization_permissions;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    if get_str(&list[i], "type") == Some("system") {
+        return Err(form_error(
+            403,
+            "system_permission",
+            "forbidden",
+            "System permissions cannot be deleted.",
+            None,
+        ));
+    }
+    delete_in(&mut data.dataset.organization_permissions, "permission", id)
 }

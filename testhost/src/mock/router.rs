@@ -181,6 +181,12 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             id,
         ),
         ("POST", ["sessions", id, "revoke"]) => revoke_session(data, id, text),
+        ("POST", ["organization_roles"]) => access::create_role(data, text),
+        ("PATCH", ["organization_roles", id]) => access::update_role(data, id, text),
+        ("DELETE", ["organization_roles", id]) => access::delete_role(data, id),
+        ("POST", ["organization_permissions"]) => access::create_permission(data, text),
+        ("PATCH", ["organization_permissions", id]) => access::update_permission(data, id, text),
+        ("DELETE", ["organization_permissions", id]) => access::delete_permission(data, id),
         ("POST", ["waitlist_entries"]) => create_waitlist_entry(data, text),
         ("POST", ["waitlist_entries", "bulk"]) => bulk::create(
             data,

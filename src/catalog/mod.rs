@@ -153,6 +153,19 @@ mod tests {
             for need in w.patch_needs {
                 assert!(w.update.iter().any(|s| s.column == *need), "{}", o.name);
             }
+            // Bulk creation needs a create endpoint, and a batch of at least two rows
+            // (Clerk's limits are 10 and 50).
+            assert!(w.bulk == 0 || (w.create.is_some() && (2..=50).contains(&w.bulk)));
+            // A bulk switch stands for an UPDATE switch of the same column.
+            if let Some(b) = w.bulk_switch {
+                let s = w.update.iter().find(|s| s.column == b.column);
+                assert!(
+                    matches!(s.map(|s| s.put), Some(Put::Switch(_))),
+                    "{}",
+                    o.name
+                );
+                assert!(b.paths.iter().all(|p| p.starts_with('/') && holes(p) == 0));
+            }
         }
     }
 }

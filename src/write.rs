@@ -52,8 +52,9 @@ pub struct Statement {
     batch: Batch,
 }
 
-/// Consecutive rows bound for one bulk endpoint. A lone row is sent as it would be without
-/// batching; rows after a failed batch are never sent.
+/// Consecutive rows bound for one bulk endpoint; rows after a failed batch are never sent.
+/// A lone row goes there too: the spec gives the bulk endpoints the same fields, checks and
+/// answers (as a list) as the single ones.
 #[derive(Debug, Default)]
 struct Batch {
     /// The bulk endpoint (`/invitations/bulk`, `/users/ban`): rows for another one start
@@ -65,8 +66,6 @@ struct Batch {
     op: &'static str,
     max: usize,
     rows: usize,
-    /// The first row's own request, sent alone when no other row joins it.
-    first: Option<Request>,
     /// The rows' elements of the bulk array, comma-separated.
     items: String,
     /// The rows' email addresses: Clerk refuses one twice in a bulk request.
@@ -115,7 +114,6 @@ impl Statement {
         }
         b.items.push_str(&item);
         b.rows += 1;
-        b.first = b.first.take().or(requests.into_iter().next());
         if b.rows >= b.max {
             self.flush(host, cfg)?;
         }
@@ -129,9 +127,8 @@ impl Statement {
 
     fn flush(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<(), String> {
         let b = core::mem::take(&mut self.batch);
-        let request = match (b.rows, b.first) {
-            (1, Some(first)) => first,
-            (0 | 1, _) => return Ok(()),
+        let request = match b.rows {
+            0 => return Ok(()),
             _ => Request {
                 method: Method::Post,
                 body: match b.field {

@@ -161,7 +161,7 @@ fn read_only_objects_say_so_before_any_request() {
         "billing_subscription_items",
         "saml_connections",
         "role_sets",
-        "machines",
+        "billing_statements",
     ] {
         let t = table(&mock, object);
         // Imported tables carry rowid_column, so the host lets the statement reach us.
@@ -624,10 +624,11 @@ fn invitations_are_sent_and_revoked() {
     assert_eq!(ok(&o), 1);
     assert_eq!(
         calls(&mock),
+        // One row through Clerk's bulk endpoint: a list of one, with the row's fields.
         vec![c(
             "POST",
-            "/invitations",
-            json!({"email_address": "friend@example.net", "public_metadata": {"source": "sql"}, "notify": false, "redirect_url": "https://app.example.com/welcome"})
+            "/invitations/bulk",
+            json!([{"email_address": "friend@example.net", "public_metadata": {"source": "sql"}, "notify": false, "redirect_url": "https://app.example.com/welcome"}])
         )]
     );
     let id = created(&o, "invitations").pop().unwrap();
@@ -711,8 +712,8 @@ fn organization_invitations_name_the_inviter_and_revoke_by_both_ids() {
         calls(&mock),
         vec![c(
             "POST",
-            &format!("/organizations/{org}/invitations"),
-            json!({"email_address": "new.hire@example.net", "role": "org:member", "inviter_user_id": inviter, "expires_in_days": 7})
+            &format!("/organizations/{org}/invitations/bulk"),
+            json!([{"email_address": "new.hire@example.net", "role": "org:member", "inviter_user_id": inviter, "expires_in_days": 7}])
         )]
     );
     let id = created(&o, "organization_invitations").pop().unwrap();
@@ -1486,7 +1487,7 @@ fn a_multi_row_insert_goes_through_clerks_bulk_endpoint_in_batches() {
 }
 
 #[test]
-fn a_lone_row_and_rows_for_another_parent_do_not_share_a_bulk_request() {
+fn rows_for_another_parent_start_a_new_bulk_request() {
     let mock = mock(40);
     let on = server(&mock, true);
     let t = table(&mock, "organization_invitations");
@@ -1524,8 +1525,8 @@ fn a_lone_row_and_rows_for_another_parent_do_not_share_a_bulk_request() {
         vec![
             (format!("/v1/organizations/{a}/invitations/bulk"), 3),
             (format!("/v1/organizations/{b}/invitations/bulk"), 2),
-            // The last row alone: the single create, exactly as without batching.
-            (format!("/v1/organizations/{a}/invitations"), 1),
+            // The last row alone: a bulk request of one (the same fields and checks).
+            (format!("/v1/organizations/{a}/invitations/bulk"), 1),
         ]
     );
     assert_eq!(created(&o, "organization_invitations").len(), 6);
@@ -1633,7 +1634,7 @@ fn banning_many_users_takes_one_request_per_fifty() {
     assert_eq!(sizes, vec![(ban.clone(), 50), (ban.clone(), 50), (ban, 20)]);
     assert!(mock.dataset().users.iter().all(|u| u["banned"] == true));
 
-    // Unbanning a few: one request; one user alone: the user's own endpoint.
+    // Unbanning a few: one request; one user alone too.
     mock.clear_requests();
     let few: Vec<String> = mock.dataset().users[..3]
         .iter()
@@ -1658,7 +1659,7 @@ fn banning_many_users_takes_one_request_per_fifty() {
     );
     assert_eq!(
         calls(&mock),
-        vec![c("POST", &format!("/users/{}/ban", few[0]), Value::Null)]
+        vec![c("POST", "/users/ban", json!({"user_ids": [few[0]]}))]
     );
 }
 
@@ -1771,5 +1772,134 @@ fn organization_roles_and_permissions_are_created_changed_and_deleted() {
     assert!(
         e.contains("organization_roles.is_creator_eligible cannot be set by INSERT"),
         "{e}"
+    );
+}
+
+#[test]
+fn machines_and_api_keys_are_created_changed_and_deleted_and_no_secret_is_shown() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let machines = table(&mock, "machines");
+    let peer = mock.dataset().machines[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let attrs = format!(r#"{{"scoped_machines": ["{peer}"]}}"#);
+    let o = host().insert(
+        &on,
+        &machines,
+        &[vec![
+            ("name", s("billing worker")),
+            ("default_token_ttl", Cell::I64(900)),
+            ("attrs", j(&attrs)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/machines",
+            json!({"name": "billing worker", "default_token_ttl": 900, "scoped_machines": [peer]})
+        )]
+    );
+    let machine = created(&o, "machines").pop().unwrap();
+    // Clerk's answer held the machine's secret key; no message shows it.
+    assert!(
+        o.notices.iter().all(|n| !n.contains("secret")),
+        "{:?}",
+        o.notices
+    );
+    let row = read(&mock, "machines", &machine, &["name", "scoped_machines"]).unwrap();
+    assert_eq!(row["name"], json!("billing worker"));
+    assert_eq!(row["scoped_machines"][0]["id"], json!(peer));
+
+    mock.clear_requests();
+    let by_id = |id: &str| vec![QualSpec::eq("id", s(id))];
+    assert_eq!(
+        ok(&host().update(
+            &on,
+            &machines,
+            by_id(&machine),
+            &[("default_token_ttl", Some(Cell::I64(60)))]
+        )),
+        1
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/machines/{machine}"),
+            json!({"default_token_ttl": 60})
+        )]
+    );
+    let e = err(&host().update(
+        &on,
+        &machines,
+        by_id(&machine),
+        &[("default_token_ttl", Some(Cell::I64(0)))],
+    ));
+    assert!(e.contains("HTTP 422: form_param_value_invalid"), "{e}");
+    assert_eq!(ok(&host().delete(&on, &machines, by_id(&machine))), 1);
+    assert!(read(&mock, "machines", &machine, &["id"]).is_none());
+
+    // An API key of a user: created, rescoped, deleted; its secret never shown.
+    mock.clear_requests();
+    let keys = table(&mock, "api_keys");
+    let user = mock.dataset().users[2]["id"].as_str().unwrap().to_string();
+    let o = host().insert(
+        &on,
+        &keys,
+        &[vec![
+            ("name", s("reporting")),
+            ("subject", s(&user)),
+            ("scopes", j(r#"["read"]"#)),
+            ("claims", j(r#"{"team": "finance"}"#)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/api_keys",
+            json!({"name": "reporting", "subject": user, "scopes": ["read"], "claims": {"team": "finance"}})
+        )]
+    );
+    let key = created(&o, "api_keys").pop().unwrap();
+    assert!(
+        o.notices.iter().all(|n| !n.contains("ak_mock_secret")),
+        "{:?}",
+        o.notices
+    );
+    mock.clear_requests();
+    assert_eq!(
+        ok(&host().update(
+            &on,
+            &keys,
+            by_id(&key),
+            &[("scopes", Some(j(r#"["read", "write"]"#)))]
+        )),
+        1
+    );
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/api_keys/{key}"),
+            json!({"scopes": ["read", "write"]})
+        )]
+    );
+    let row = read(&mock, "api_keys", &key, &["scopes", "subject"]).unwrap();
+    assert_eq!(row, json!({"scopes": ["read", "write"], "subject": user}));
+    // A key's name is Clerk's to keep: refused by name, nothing sent.
+    mock.clear_requests();
+    let e = err(&host().update(&on, &keys, by_id(&key), &[("name", Some(s("x")))]));
+    assert!(e.contains("api_keys.name cannot be set by UPDATE"), "{e}");
+    assert!(writes(&mock).is_empty());
+    assert_eq!(ok(&host().delete(&on, &keys, by_id(&key))), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c("DELETE", &format!("/api_keys/{key}"), Value::Null)]
     );
 }

@@ -635,6 +635,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&API_KEY_WRITES),
         ..Object::EMPTY
     },
     // one row per email address of each user
@@ -1206,6 +1207,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&MACHINE_WRITES),
         ..Object::EMPTY
     },
     // M2M tokens of one machine (listed per subject; never the token itself)

@@ -300,3 +300,39 @@ pub(super) static ORGANIZATION_PERMISSION_WRITES: Writes = Writes {
     delete: Delete::Delete,
     ..Writes::NONE
 };
+
+/// A machine (machine-to-machine authentication): the machines it may call are set by id
+/// through `attrs` (`scoped_machines`) on INSERT. Clerk's answer carries the machine's
+/// secret key, which is never shown (read it in the Clerk dashboard).
+pub(super) static MACHINE_WRITES: Writes = Writes {
+    row: "/machines/{}",
+    create: Some("/machines"),
+    insert: &[field("name"), field("default_token_ttl")],
+    update: &[field("name"), field("default_token_ttl")],
+    delete: Delete::Delete,
+    ..Writes::NONE
+};
+
+/// An API key of a user or an organization. Clerk's answer to INSERT carries the key's
+/// secret, which is never shown: only the id is told.
+pub(super) static API_KEY_WRITES: Writes = Writes {
+    row: "/api_keys/{}",
+    create: Some("/api_keys"),
+    insert: &[
+        field("name"),
+        field("subject"),
+        field("description"),
+        field("scopes"),
+        field("claims"),
+        field("created_by"),
+        field("type"),
+    ],
+    update: &[
+        field("description"),
+        field("scopes"),
+        field("claims"),
+        field("subject"),
+    ],
+    delete: Delete::Delete,
+    ..Writes::NONE
+};

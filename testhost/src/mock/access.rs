@@ -250,3 +250,45 @@ pub(crate) fn delete_permission(data: &mut Data, id: &str) -> Result<Resp, Resp>
     }
     delete_in(&mut data.dataset.organization_permissions, "permission", id)
 }
+
+const API_KEY_CREATE: Fields = Fields(&[
+    "type",
+    "name*",
+    "description",
+    "subject*",
+    "claims",
+    "scopes[]",
+    "created_by",
+    "seconds_until_expiration",
+]);
+const API_KEY_UPDATE: Fields = Fields(&[
+    "claims",
+    "scopes[]",
+    "description",
+    "subject",
+    "seconds_until_expiration",
+]);
+
+/// `POST /api_keys`: the answer carries the key's `secret`, once.
+pub(crate) fn create_api_key(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &API_KEY_CREATE, true)?;
+    let now = now_ms();
+    let id = data.new_id("ak");
+    let opt = |k: &str| map.get(k).cloned().unwrap_or(Value::Null);
+    let key = json!({
+        "object": "api_key", "id": id, "type": map.get("type").cloned().unwrap_or(json!("api_key")),
+        "subject": map["subject"], "name": map["name"], "description": opt("description"),
+        "claims": opt("claims"), "scopes": map.get("scopes").cloned().unwrap_or(json!([])),
+        "revoked": false, "revocation_reason": null, "expired": false, "expiration": null,
+        "created_by": opt("created_by"), "last_used_at": null, "created_at": now, "updated_at": now,
+    });
+    data.dataset.api_keys.push(key.clone());
+    let mut answer = key;
+    answer["secret"] = json!(format!("ak_mock_secret_{id}"));
+    Ok(Resp::ok(answer.to_string()))
+}
+
+/// `PATCH /api_keys/{id}`.
+pub(crate) fn update_api_key(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    update_in(&mut data.dataset.api_keys, id, text, &API_KEY_UPDATE)
+}

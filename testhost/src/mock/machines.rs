@@ -1,10 +1,10 @@
 //! Machines and their M2M tokens.
 
-use super::api::{clerk_param_error, Resp, Q};
+use super::api::{body, clerk_param_error, form_error, now_ms, update_in, Fields, Resp, Q};
 use super::lists::{apply_order, contains_ci, page_rows, paged_envelope};
-use super::records::get_str;
+use super::records::{get_str, INSTANCE_ID};
 use super::store::Data;
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 /// `GET /machines`: `query` is an exact id or a partial name (read here as a
 /// case-insensitive substring), `order_by` name or created_at.
@@ -53,4 +53,58 @@ pub(crate) fn tokens(sh: &Data, q: &Q) -> Result<Resp, Resp> {
     let rows = page_rows(&d.m2m_tokens, &idx, limit, offset);
     let body = json!({"m2m_tokens": rows, "total_count": idx.len()});
     Ok(Resp::ok(body.to_string()))
+}
+
+const MACHINE_CREATE: Fields = Fields(&["name*", "scoped_machines[]", "default_token_ttl"]);
+const MACHINE_UPDATE: Fields = Fields(&["name", "default_token_ttl"]);
+
+/// `default_token_ttl`, when given: whole seconds from 1 to 315,360,000 (the spec).
+fn check_ttl(map: &Map<String, Value>) -> Result<(), Resp> {
+    match map.get("default_token_ttl") {
+        None => Ok(()),
+        Some(v) if v.as_i64().is_some_and(|t| (1..=315_360_000).contains(&t)) => Ok(()),
+        Some(_) => Err(form_error(
+            422,
+            "form_param_value_invalid",
+            "is invalid",
+            "default_token_ttl must be between 1 and 315360000 seconds.",
+            Some("default_token_ttl"),
+        )),
+    }
+}
+
+/// `POST /machines`: the answer carries the new machine's `secret_key`, once.
+pub(crate) fn create_machine(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &MACHINE_CREATE, true)?;
+    check_ttl(&map)?;
+    let mut scoped = Vec::new();
+    for id in map
+        .get("scoped_machines")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let i = Data::find(&data.dataset.machines, id.as_str().unwrap_or_default())
+            .ok_or_else(Resp::not_found)?;
+        let mut m = data.dataset.machines[i].clone();
+        m.as_object_mut().map(|o| o.remove("scoped_machines"));
+        scoped.push(m);
+    }
+    let now = now_ms();
+    let id = data.new_id("mch");
+    let machine = json!({
+        "object": "machine", "id": id, "name": map["name"], "instance_id": INSTANCE_ID,
+        "default_token_ttl": map.get("default_token_ttl").cloned().unwrap_or(json!(3600)),
+        "scoped_machines": scoped, "created_at": now, "updated_at": now,
+    });
+    data.dataset.machines.push(machine.clone());
+    let mut answer = machine;
+    answer["secret_key"] = json!(format!("ak_mock_machine_secret_{id}"));
+    Ok(Resp::ok(answer.to_string()))
+}
+
+/// `PATCH /machines/{id}`.
+pub(crate) fn update_machine(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    check_ttl(&body(text, &MACHINE_UPDATE, true)?)?;
+    update_in(&mut data.dataset.machines, id, text, &MACHINE_UPDATE)
 }

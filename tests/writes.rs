@@ -1903,3 +1903,73 @@ fn machines_and_api_keys_are_created_changed_and_deleted_and_no_secret_is_shown(
         vec![c("DELETE", &format!("/api_keys/{key}"), Value::Null)]
     );
 }
+
+#[test]
+fn enterprise_connections_are_created_changed_and_deleted() {
+    let mock = mock(40);
+    let on = server(&mock, true);
+    let t = table(&mock, "enterprise_connections");
+    let org = mock.dataset().organizations[2]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = host().insert(
+        &on,
+        &t,
+        &[vec![
+            ("name", s("Acme SSO")),
+            ("provider", s("saml_custom")),
+            ("domains", j(r#"["acme.test"]"#)),
+            ("organization_id", s(&org)),
+            (
+                "attrs",
+                j(r#"{"saml": {"idp_metadata_url": "https://idp.acme.test/metadata"}}"#),
+            ),
+        ]],
+    );
+    // Clerk answers 201 Created here.
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/enterprise_connections",
+            json!({"name": "Acme SSO", "provider": "saml_custom", "domains": ["acme.test"], "organization_id": org, "saml": {"idp_metadata_url": "https://idp.acme.test/metadata"}})
+        )]
+    );
+    let id = created(&o, "enterprise_connections").pop().unwrap();
+    let by_id = vec![QualSpec::eq("id", s(&id))];
+    mock.clear_requests();
+    let set = [
+        ("active", Some(Cell::Bool(true))),
+        ("domains", Some(j(r#"["acme.test", "acme.example"]"#))),
+    ];
+    assert_eq!(ok(&host().update(&on, &t, by_id.clone(), &set)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/enterprise_connections/{id}"),
+            json!({"active": true, "domains": ["acme.test", "acme.example"]})
+        )]
+    );
+    let row = read(&mock, "enterprise_connections", &id, &["active", "domains"]).unwrap();
+    assert_eq!(
+        row,
+        json!({"active": true, "domains": ["acme.test", "acme.example"]})
+    );
+    let e = err(&host().update(&on, &t, by_id.clone(), &[("domains", Some(j("[]")))]));
+    assert!(e.contains("HTTP 422: form_param_value_invalid"), "{e}");
+    let e = err(&host().update(
+        &on,
+        &t,
+        by_id.clone(),
+        &[("provider", Some(s("oidc_custom")))],
+    ));
+    assert!(
+        e.contains("enterprise_connections.provider cannot be set by UPDATE"),
+        "{e}"
+    );
+    assert_eq!(ok(&host().delete(&on, &t, by_id)), 1);
+    assert!(read(&mock, "enterprise_connections", &id, &["id"]).is_none());
+}

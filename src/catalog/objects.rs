@@ -572,6 +572,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&ENTERPRISE_CONNECTION_WRITES),
         ..Object::EMPTY
     },
     // prices of billing plans

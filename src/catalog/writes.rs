@@ -336,3 +336,29 @@ pub(super) static API_KEY_WRITES: Writes = Writes {
     delete: Delete::Delete,
     ..Writes::NONE
 };
+
+/// An enterprise (SAML or OIDC) connection. The provider's settings go in `attrs` (`saml`,
+/// `oidc`, `custom_attributes`), as Clerk's request nests them.
+pub(super) static ENTERPRISE_CONNECTION_WRITES: Writes = Writes {
+    row: "/enterprise_connections/{}",
+    create: Some("/enterprise_connections"),
+    insert: &[
+        field("name"),
+        field("provider"),
+        field("domains"),
+        field("organization_id"),
+        field("active"),
+        field("allow_organization_account_linking"),
+    ],
+    update: &[
+        field("name"),
+        field("domains"),
+        field("organization_id"),
+        field("active"),
+        field("allow_organization_account_linking"),
+        field("sync_user_attributes"),
+        field("disable_additional_identifications"),
+    ],
+    delete: Delete::Delete,
+    ..Writes::NONE
+};

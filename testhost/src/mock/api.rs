@@ -219,7 +219,7 @@ pub(crate) fn deleted(object: &str, id: &str) -> Resp {
 }
 
 /// The body fields an endpoint takes, from the spec (`*`: required, `[]`: an array of
-/// strings).
+/// strings; both: `domains*[]`).
 pub(crate) struct Fields(pub(crate) &'static [&'static str]);
 
 pub(crate) const NO_FIELDS: Fields = Fields(&[]);
@@ -273,7 +273,7 @@ pub(crate) fn body(
             ));
         }
     }
-    for f in fields.0.iter().filter(|f| f.ends_with('*')) {
+    for f in fields.0.iter().filter(|f| f.contains('*')) {
         if map.get(name(f)).is_none_or(Value::is_null) {
             return Err(form_error(
                 422,

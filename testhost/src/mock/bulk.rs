@@ -62,7 +62,7 @@ pub(crate) fn create(
     Ok(Resp::ok(Value::Array(created).to_string()))
 }
 
-const USER_IDS: Fields = Fields(&["user_ids[]"]);
+const USER_IDS: Fields = Fields(&["user_ids*[]"]);
 
 /// `POST /users/ban` or `/users/unban` (`{"user_ids": [...]}`, 1 to 50): every id must be
 /// a user, or nothing changes; the users as they are after.

@@ -2,7 +2,7 @@
 //! templates, redirect URLs, OAuth applications, SAML and enterprise connections.
 
 use super::api::{
-    body, deleted, form_error, now_ms, set_fields, taken, Fields, PlusMinus, Resp, Q,
+    body, deleted, form_error, now_ms, set_fields, taken, update_in, Fields, PlusMinus, Resp, Q,
 };
 use super::lists::{
     all_indexes, apply_order, array_or_envelope, contains_ci, envelope, paged_envelope,
@@ -369,4 +369,85 @@ pub(crate) fn test_runs(sh: &Data, q: &Q, connection: &str) -> Result<Resp, Resp
         limit,
         offset,
     ))
+}
+
+const ENTERPRISE_CREATE: Fields = Fields(&[
+    "name*",
+    "provider*",
+    "domains*[]",
+    "organization_id",
+    "allow_organization_account_linking",
+    "active",
+    "saml",
+    "oidc",
+    "custom_attributes",
+]);
+const ENTERPRISE_UPDATE: Fields = Fields(&[
+    "name",
+    "domains[]",
+    "organization_id",
+    "allow_organization_account_linking",
+    "active",
+    "saml",
+    "oidc",
+    "custom_attributes",
+    "sync_user_attributes",
+    "disable_additional_identifications",
+]);
+
+/// At least one domain (the spec), and an organization that exists.
+fn check_connection(data: &Data, map: &serde_json::Map<String, Value>) -> Result<(), Resp> {
+    if map
+        .get("domains")
+        .is_some_and(|d| d.as_array().is_none_or(Vec::is_empty))
+    {
+        return Err(form_error(
+            422,
+            "form_param_value_invalid",
+            "is invalid",
+            "domains must hold at least one domain.",
+            Some("domains"),
+        ));
+    }
+    let org = map.get("organization_id").and_then(Value::as_str);
+    if org.is_some_and(|o| Data::find(&data.dataset.organizations, o).is_none()) {
+        return Err(Resp::not_found());
+    }
+    Ok(())
+}
+
+/// `POST /enterprise_connections`: 201 Created, as the spec says.
+pub(crate) fn create_enterprise_connection(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ENTERPRISE_CREATE, true)?;
+    check_connection(data, &map)?;
+    let now = now_ms();
+    let opt = |k: &str, default: Value| map.get(k).cloned().unwrap_or(default);
+    let c = json!({
+        "object": "enterprise_connection", "id": data.new_id("ent"), "name": map["name"],
+        "provider": map["provider"], "logo_public_url": null, "active": opt("active", json!(false)),
+        "domains": map["domains"], "organization_id": opt("organization_id", Value::Null),
+        "sync_user_attributes": true, "disable_additional_identifications": false,
+        "allow_organization_account_linking": opt("allow_organization_account_linking", json!(false)),
+        "custom_attributes": opt("custom_attributes", json!([])),
+        "saml_connection": map.get("saml").map(|_| json!({"id": "samlc_new"})),
+        "oauth_config": map.get("oidc").cloned(), "created_at": now, "updated_at": now,
+    });
+    data.dataset.enterprise_connections.push(c.clone());
+    Ok(Resp::json(201, c.to_string()))
+}
+
+/// `PATCH /enterprise_connections/{id}`.
+pub(crate) fn update_enterprise_connection(
+    data: &mut Data,
+    id: &str,
+    text: &str,
+) -> Result<Resp, Resp> {
+    let map = body(text, &ENTERPRISE_UPDATE, true)?;
+    check_connection(data, &map)?;
+    update_in(
+        &mut data.dataset.enterprise_connections,
+        id,
+        text,
+        &ENTERPRISE_UPDATE,
+    )
 }

@@ -181,6 +181,15 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             id,
         ),
         ("POST", ["sessions", id, "revoke"]) => revoke_session(data, id, text),
+        ("POST", ["enterprise_connections"]) => instance::create_enterprise_connection(data, text),
+        ("PATCH", ["enterprise_connections", id]) => {
+            instance::update_enterprise_connection(data, id, text)
+        }
+        ("DELETE", ["enterprise_connections", id]) => delete_in(
+            &mut data.dataset.enterprise_connections,
+            "enterprise_connection",
+            id,
+        ),
         ("POST", ["machines"]) => machines::create_machine(data, text),
         ("PATCH", ["machines", id]) => machines::update_machine(data, id, text),
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),

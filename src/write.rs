@@ -486,7 +486,7 @@ pub fn update(
 pub fn delete(object: &Object, w: &Writes, rowid: &Cell) -> Result<Request, String> {
     let address = address(object, w, rowid)?;
     match w.delete {
-        Delete::Delete => Ok(Request {
+        Delete::Delete | Delete::Cancel => Ok(Request {
             method: Method::Delete,
             path: address,
             body: String::new(),

@@ -136,6 +136,7 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
         Delete::Delete => "DELETE deletes",
         Delete::Revoke => "DELETE revokes",
         Delete::Refused => "DELETE is refused",
+        Delete::Cancel => "DELETE cancels at the end of the current billing period",
     };
     let mut line =
         format!("**Writes** (server option `allow_writes`): {insert}; {update}; {delete}.");

@@ -158,7 +158,7 @@ fn read_only_objects_say_so_before_any_request() {
     let on = server(&mock, true);
     for object in [
         "billing_plans",
-        "billing_subscription_items",
+        "billing_prices",
         "saml_connections",
         "role_sets",
         "billing_statements",
@@ -1972,4 +1972,53 @@ fn enterprise_connections_are_created_changed_and_deleted() {
     );
     assert_eq!(ok(&host().delete(&on, &t, by_id)), 1);
     assert!(read(&mock, "enterprise_connections", &id, &["id"]).is_none());
+}
+
+#[test]
+fn deleting_a_subscription_item_cancels_it_at_the_end_of_its_period() {
+    let mock = mock(40);
+    let on = server(&mock, true);
+    let t = table(&mock, "billing_subscription_items");
+    let id = mock
+        .dataset()
+        .billing_subscription_items
+        .iter()
+        .find(|i| i["status"] == "active")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let by_id = vec![QualSpec::eq("id", s(&id))];
+    assert_eq!(ok(&host().delete(&on, &t, by_id.clone())), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "DELETE",
+            &format!("/billing/subscription_items/{id}"),
+            Value::Null
+        )]
+    );
+    // The row stays, canceled (no filter on id is pushed: Postgres keeps the one row).
+    let rows = scan(
+        &mock,
+        "billing_subscription_items",
+        text_cols(&["id", "status"]),
+        by_id.clone(),
+    )
+    .unwrap();
+    let row: Vec<_> = rows.into_iter().filter(|r| r[0] == Some(s(&id))).collect();
+    assert_eq!(row, vec![vec![Some(s(&id)), Some(s("canceled"))]]);
+    // Twice is Clerk's error; INSERT and UPDATE are refused before any request.
+    let e = err(&host().delete(&on, &t, by_id.clone()));
+    assert!(e.contains("subscription_item_not_active"), "{e}");
+    mock.clear_requests();
+    let e = err(&host().update(&on, &t, by_id, &[("status", Some(s("active")))]));
+    assert!(
+        e.contains("billing_subscription_items rows cannot be changed in Clerk"),
+        "{e}"
+    );
+    let e = err(&host().insert(&on, &t, &[vec![("plan_id", s("x"))]]));
+    assert!(
+        e.contains("rows cannot be created through Clerk's API"),
+        "{e}"
+    );
+    assert!(writes(&mock).is_empty());
 }

@@ -1062,6 +1062,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&SUBSCRIPTION_ITEM_WRITES),
         ..Object::EMPTY
     },
     // billing statements (timestamp is the creation time)

@@ -253,6 +253,9 @@ pub enum Delete {
     Revoke,
     /// Clerk's API has no way to delete the object.
     Refused,
+    /// `DELETE {row}`, which Clerk takes as "cancel at the end of the current billing
+    /// period": the row stays (a subscription item).
+    Cancel,
 }
 
 /// UPDATE that sets only this `Switch` column, over many rows: one `POST` of

@@ -362,3 +362,11 @@ pub(super) static ENTERPRISE_CONNECTION_WRITES: Writes = Writes {
     delete: Delete::Delete,
     ..Writes::NONE
 };
+
+/// A subscription item: DELETE cancels it at the end of the current billing period
+/// (Clerk's default; the row stays, `canceled`).
+pub(super) static SUBSCRIPTION_ITEM_WRITES: Writes = Writes {
+    row: "/billing/subscription_items/{}",
+    delete: Delete::Cancel,
+    ..Writes::NONE
+};

@@ -1,11 +1,11 @@
 //! Billing reads: plans, prices, subscription items, statements and payment attempts.
 
-use super::api::{clerk_param_error, Resp, Q};
+use super::api::{clerk_param_error, form_error, now_ms, Resp, Q};
 use super::lists::{all_indexes, array_or_envelope, paged_envelope, sort_by_path};
 use super::records::get_str;
 use super::store::Data;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// `GET /billing/plans`.
 pub(crate) fn plans(sh: &Data, q: &Q) -> Result<Resp, Resp> {
@@ -109,4 +109,29 @@ pub(crate) fn prices(sh: &Data, q: &Q) -> Result<Resp, Resp> {
         .filter(|&i| plan.is_none_or(|p| get_str(&d.billing_prices[i], "plan_id") == Some(p)))
         .collect();
     Ok(array_or_envelope(q, &d.billing_prices, &idx, limit, offset))
+}
+
+/// `DELETE /billing/subscription_items/{id}` (no `end_now`): canceled at the end of the
+/// current period, so the item stays, `canceled` with `canceled_at` set. An item that has
+/// ended or was canceled already is refused.
+pub(crate) fn cancel_subscription_item(data: &mut Data, id: &str) -> Result<Resp, Resp> {
+    let list = &mut data.dataset.billing_subscription_items;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    if matches!(
+        get_str(&list[i], "status"),
+        Some("canceled" | "ended" | "expired")
+    ) {
+        return Err(form_error(
+            422,
+            "subscription_item_not_active",
+            "not active",
+            "The subscription item is not active.",
+            None,
+        ));
+    }
+    let now = now_ms();
+    list[i]["status"] = json!("canceled");
+    list[i]["canceled_at"] = json!(now);
+    list[i]["updated_at"] = json!(now);
+    Ok(Resp::ok(list[i].to_string()))
 }

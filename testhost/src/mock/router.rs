@@ -190,6 +190,9 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             "enterprise_connection",
             id,
         ),
+        ("DELETE", ["billing", "subscription_items", id]) => {
+            billing::cancel_subscription_item(data, id)
+        }
         ("POST", ["machines"]) => machines::create_machine(data, text),
         ("PATCH", ["machines", id]) => machines::update_machine(data, id, text),
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),

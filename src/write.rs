@@ -491,10 +491,10 @@ pub fn delete(object: &Object, w: &Writes, rowid: &Cell) -> Result<Request, Stri
             path: address,
             body: String::new(),
         }),
-        Delete::Revoke => Ok(Request {
+        Delete::Revoke(body) => Ok(Request {
             method: Method::Post,
             path: cat(&[&address, "/revoke"]),
-            body: String::new(),
+            body: body.into(),
         }),
         Delete::Refused => Err(fill(
             "{object} rows cannot be deleted through Clerk's API",

@@ -134,7 +134,7 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
     };
     let delete = match w.delete {
         Delete::Delete => "DELETE deletes",
-        Delete::Revoke => "DELETE revokes",
+        Delete::Revoke(_) => "DELETE revokes",
         Delete::Refused => "DELETE is refused",
         Delete::Cancel => "DELETE cancels at the end of the current billing period",
     };

@@ -2022,3 +2022,38 @@ fn deleting_a_subscription_item_cancels_it_at_the_end_of_its_period() {
     );
     assert!(writes(&mock).is_empty());
 }
+
+#[test]
+fn deleting_an_m2m_token_revokes_it() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let t = table(&mock, "m2m_tokens");
+    let (subject, id) = {
+        let d = mock.dataset();
+        let tok = d.m2m_tokens.iter().find(|t| t["revoked"] == false).unwrap();
+        (
+            tok["subject"].as_str().unwrap().to_string(),
+            tok["id"].as_str().unwrap().to_string(),
+        )
+    };
+    let q = vec![
+        QualSpec::eq("subject", s(&subject)),
+        QualSpec::eq("id", s(&id)),
+    ];
+    assert_eq!(ok(&host().delete(&on, &t, q.clone())), 1);
+    // Clerk requires a JSON body here, even an empty object.
+    assert_eq!(
+        calls(&mock),
+        vec![c("POST", &format!("/m2m_tokens/{id}/revoke"), json!({}))]
+    );
+    let tok = mock
+        .dataset()
+        .m2m_tokens
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(tok["revoked"], json!(true));
+    let e = err(&host().insert(&on, &t, &[vec![("subject", s(&subject))]]));
+    assert!(e.contains("m2m_tokens rows cannot be created"), "{e}");
+}

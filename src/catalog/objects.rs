@@ -1241,6 +1241,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&M2M_TOKEN_WRITES),
         ..Object::EMPTY
     },
     // role sets: the roles an organization can use

@@ -249,8 +249,9 @@ pub struct Settable {
 pub enum Delete {
     /// `DELETE {row}`.
     Delete,
-    /// `POST {row}/revoke` (invitations cannot be deleted, only revoked).
-    Revoke,
+    /// `POST {row}/revoke` with this body (invitations cannot be deleted, only revoked;
+    /// an M2M token's revoke requires a JSON body, `{}`).
+    Revoke(&'static str),
     /// Clerk's API has no way to delete the object.
     Refused,
     /// `DELETE {row}`, which Clerk takes as "cancel at the end of the current billing

@@ -133,7 +133,7 @@ pub(super) static ORG_INVITATION_WRITES: Writes = Writes {
         put("private_metadata", METADATA),
     ],
     update: &[put("status", REVOKE)],
-    delete: Delete::Revoke,
+    delete: Delete::Revoke(""),
     bulk: 10,
     ..Writes::NONE
 };
@@ -143,7 +143,7 @@ pub(super) static INVITATION_WRITES: Writes = Writes {
     create: Some("/invitations"),
     insert: &[field("email_address"), put("public_metadata", METADATA)],
     update: &[put("status", REVOKE)],
-    delete: Delete::Revoke,
+    delete: Delete::Revoke(""),
     bulk: 10,
     ..Writes::NONE
 };
@@ -208,7 +208,7 @@ pub(super) static OAUTH_APPLICATION_WRITES: Writes = Writes {
 pub(super) static SESSION_WRITES: Writes = Writes {
     row: "/sessions/{}",
     update: &[put("status", REVOKE)],
-    delete: Delete::Revoke,
+    delete: Delete::Revoke(""),
     ..Writes::NONE
 };
 
@@ -368,5 +368,13 @@ pub(super) static ENTERPRISE_CONNECTION_WRITES: Writes = Writes {
 pub(super) static SUBSCRIPTION_ITEM_WRITES: Writes = Writes {
     row: "/billing/subscription_items/{}",
     delete: Delete::Cancel,
+    ..Writes::NONE
+};
+
+/// An M2M token: DELETE revokes it (Clerk keeps revoked tokens; `revoked` becomes true).
+/// Only opaque tokens are stored, so only they can be revoked.
+pub(super) static M2M_TOKEN_WRITES: Writes = Writes {
+    row: "/m2m_tokens/{}",
+    delete: Delete::Revoke("{}"),
     ..Writes::NONE
 };

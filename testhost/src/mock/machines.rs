@@ -108,3 +108,26 @@ pub(crate) fn update_machine(data: &mut Data, id: &str, text: &str) -> Result<Re
     check_ttl(&body(text, &MACHINE_UPDATE, true)?)?;
     update_in(&mut data.dataset.machines, id, text, &MACHINE_UPDATE)
 }
+
+const M2M_REVOKE: Fields = Fields(&["revocation_reason"]);
+
+/// `POST /m2m_tokens/{id}/revoke`: the spec requires a JSON body (`revocation_reason` is
+/// optional), so an empty one is refused as malformed.
+pub(crate) fn revoke_m2m_token(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    if text.trim().is_empty() {
+        return Err(form_error(
+            400,
+            "malformed_request",
+            "malformed request",
+            "The request body is required.",
+            None,
+        ));
+    }
+    let map = body(text, &M2M_REVOKE, true)?;
+    let list = &mut data.dataset.m2m_tokens;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    list[i]["revoked"] = json!(true);
+    list[i]["revocation_reason"] = map.get("revocation_reason").cloned().unwrap_or(Value::Null);
+    list[i]["updated_at"] = json!(now_ms());
+    Ok(Resp::ok(list[i].to_string()))
+}

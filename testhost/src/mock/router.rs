@@ -193,6 +193,7 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("DELETE", ["billing", "subscription_items", id]) => {
             billing::cancel_subscription_item(data, id)
         }
+        ("POST", ["m2m_tokens", id, "revoke"]) => machines::revoke_m2m_token(data, id, text),
         ("POST", ["machines"]) => machines::create_machine(data, text),
         ("PATCH", ["machines", id]) => machines::update_machine(data, id, text),
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),

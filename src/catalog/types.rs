@@ -259,8 +259,8 @@ pub enum Delete {
     Cancel,
 }
 
-/// UPDATE that sets only this `Switch` column, over many rows: one `POST` of
-/// `{"<field>": [ids]}` to `paths[0]` (true) or `paths[1]` (false) per `max` rows.
+/// UPDATE that sets only this `Switch` column: one `POST` of `{"<field>": [ids]}` to
+/// `paths[0]` (true) or `paths[1]` (false) per `max` rows.
 #[derive(Debug)]
 pub struct BulkSwitch {
     pub column: &'static str,
@@ -282,8 +282,8 @@ pub struct Writes {
     /// Fields Clerk requires in every PATCH, even unchanged.
     pub patch_needs: &'static [&'static str],
     pub delete: Delete,
-    /// INSERT of several rows: `POST {create}/bulk` with up to this many as one JSON array
-    /// (0: one `POST` per row).
+    /// INSERT: `POST {create}/bulk` with up to this many rows as one JSON array, a lone
+    /// row too (0: one `POST {create}` per row).
     pub bulk: usize,
     pub bulk_switch: Option<&'static BulkSwitch>,
 }

@@ -281,8 +281,8 @@ pub(super) static EXTERNAL_ACCOUNT_WRITES: Writes =
     delete_under_user("/users/{}/external_accounts/{}");
 pub(super) static WEB3_WALLET_WRITES: Writes = delete_under_user("/users/{}/web3_wallets/{}");
 
-/// An organization role or permission of the instance: `key`, `name` and `description`
-/// (a role's permissions: see `organization_role_permissions`, or `attrs`).
+/// An organization role or permission of the instance: `key`, `name` and `description`.
+/// A role's permissions go by id in `attrs` (`permissions`; Clerk's update replaces them).
 pub(super) const ROLE_FIELDS: &[Settable] = &[field("key"), field("name"), field("description")];
 pub(super) static ORGANIZATION_ROLE_WRITES: Writes = Writes {
     row: "/organization_roles/{}",

@@ -113,6 +113,15 @@ fn j(v: &str) -> Cell {
     Cell::Json(v.to_string())
 }
 
+/// `field` of the first record of `list` whose `key` is `value` (a fixture to act on).
+fn first(list: &[Value], key: &str, value: &str, field: &str) -> String {
+    let record = list
+        .iter()
+        .find(|r| r[key] == value)
+        .expect("a matching record");
+    record[field].as_str().unwrap().to_string()
+}
+
 #[test]
 fn nothing_is_written_unless_the_server_allows_writes() {
     let mock = mock(5);
@@ -660,13 +669,7 @@ fn invitations_are_sent_and_revoked() {
     );
 
     // DELETE revokes too; a second revoke is Clerk's error, quoted.
-    let pending = mock
-        .dataset()
-        .invitations
-        .iter()
-        .find(|i| i["status"] == "pending")
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .unwrap();
+    let pending = first(&mock.dataset().invitations, "status", "pending", "id");
     mock.clear_requests();
     assert_eq!(
         ok(&host().delete(&on, &invitations, vec![QualSpec::eq("id", s(&pending))])),
@@ -1537,13 +1540,12 @@ fn a_refused_bulk_request_names_its_rows_and_what_stays_written() {
     let mock = mock(10);
     let on = server(&mock, true);
     let invitations = table(&mock, "invitations");
-    let pending = mock
-        .dataset()
-        .invitations
-        .iter()
-        .find(|i| i["status"] == "pending")
-        .map(|i| i["email_address"].as_str().unwrap().to_string())
-        .unwrap();
+    let pending = first(
+        &mock.dataset().invitations,
+        "status",
+        "pending",
+        "email_address",
+    );
     let before = mock.dataset().invitations.len();
     // Row 15 already has a pending invitation: Clerk refuses the batch of rows 11 to 20.
     let emails: Vec<String> = (1..=25)
@@ -1741,13 +1743,7 @@ fn organization_roles_and_permissions_are_created_changed_and_deleted() {
     assert!(e.contains("HTTP 422: form_param_format_invalid"), "{e}");
 
     // DELETE: a role members have is refused by Clerk; a new one goes.
-    let admin = mock
-        .dataset()
-        .organization_roles
-        .iter()
-        .find(|r| r["key"] == "org:admin")
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .unwrap();
+    let admin = first(&mock.dataset().organization_roles, "key", "org:admin", "id");
     let e = err(&host().delete(&on, &roles, by_id(&admin)));
     assert!(e.starts_with("DELETE on organization_roles stopped"), "{e}");
     assert!(e.contains("role_in_use"), "{e}");
@@ -1979,13 +1975,12 @@ fn deleting_a_subscription_item_cancels_it_at_the_end_of_its_period() {
     let mock = mock(40);
     let on = server(&mock, true);
     let t = table(&mock, "billing_subscription_items");
-    let id = mock
-        .dataset()
-        .billing_subscription_items
-        .iter()
-        .find(|i| i["status"] == "active")
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .unwrap();
+    let id = first(
+        &mock.dataset().billing_subscription_items,
+        "status",
+        "active",
+        "id",
+    );
     let by_id = vec![QualSpec::eq("id", s(&id))];
     assert_eq!(ok(&host().delete(&on, &t, by_id.clone())), 1);
     assert_eq!(

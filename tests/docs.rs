@@ -142,7 +142,7 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
         format!("**Writes** (server option `allow_writes`): {insert}; {update}; {delete}.");
     if w.bulk > 1 {
         line += &format!(
-            " A multi-row INSERT sends up to {} rows per request (`POST {}/bulk`).",
+            " INSERT goes through `POST {1}/bulk`, up to {0} rows per request.",
             w.bulk,
             w.create.unwrap()
         );

@@ -169,7 +169,7 @@ fn read_only_objects_say_so_before_any_request() {
         "billing_plans",
         "billing_prices",
         "saml_connections",
-        "role_sets",
+        "user_trusted_devices",
         "billing_statements",
     ] {
         let t = table(&mock, object);
@@ -2051,4 +2051,65 @@ fn deleting_an_m2m_token_revokes_it() {
     assert_eq!(tok["revoked"], json!(true));
     let e = err(&host().insert(&on, &t, &[vec![("subject", s(&subject))]]));
     assert!(e.contains("m2m_tokens rows cannot be created"), "{e}");
+}
+
+#[test]
+fn role_sets_are_created_and_changed_with_their_role_keys_in_attrs() {
+    let mock = mock(10);
+    let on = server(&mock, true);
+    let t = table(&mock, "role_sets");
+    let attrs = r#"{"roles": ["org:admin", "org:billing"], "default_role_key": "org:billing", "creator_role_key": "org:admin"}"#;
+    let o = host().insert(
+        &on,
+        &t,
+        &[vec![
+            ("key", s("role_set:finance")),
+            ("name", s("Finance")),
+            ("attrs", j(attrs)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/role_sets",
+            json!({"key": "role_set:finance", "name": "Finance", "roles": ["org:admin", "org:billing"], "default_role_key": "org:billing", "creator_role_key": "org:admin"})
+        )]
+    );
+    let id = created(&o, "role_sets").pop().unwrap();
+    let row = read(&mock, "role_sets", &id, &["key", "default_role", "roles"]).unwrap();
+    assert_eq!(row["key"], json!("role_set:finance"));
+    assert_eq!(row["default_role"]["key"], json!("org:billing"));
+    assert_eq!(row["roles"].as_array().unwrap().len(), 2);
+
+    mock.clear_requests();
+    let by_id = vec![QualSpec::eq("id", s(&id))];
+    let set = [
+        ("description", Some(s("Billing staff"))),
+        ("attrs", Some(j(r#"{"default_role_key": "org:admin"}"#))),
+    ];
+    assert_eq!(ok(&host().update(&on, &t, by_id.clone(), &set)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/role_sets/{id}"),
+            json!({"description": "Billing staff", "default_role_key": "org:admin"})
+        )]
+    );
+    let row = read(&mock, "role_sets", &id, &["description", "default_role"]).unwrap();
+    assert_eq!(row["description"], json!("Billing staff"));
+    assert_eq!(row["default_role"]["key"], json!("org:admin"));
+    // A default role outside the set is Clerk's refusal; DELETE is refused before any request.
+    let bad = [("attrs", Some(j(r#"{"default_role_key": "org:member"}"#)))];
+    let e = err(&host().update(&on, &t, by_id.clone(), &bad));
+    assert!(e.contains("HTTP 422: form_param_value_invalid"), "{e}");
+    mock.clear_requests();
+    let e = err(&host().delete(&on, &t, by_id));
+    assert!(
+        e.contains("role_sets rows cannot be deleted through Clerk's API"),
+        "{e}"
+    );
+    assert!(writes(&mock).is_empty());
 }

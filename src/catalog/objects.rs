@@ -1274,6 +1274,7 @@ pub static OBJECTS: &[Object] = &[
             c("created_at", Timestamptz),
             c("updated_at", Timestamptz),
         ],
+        writes: Some(&ROLE_SET_WRITES),
         ..Object::EMPTY
     },
     // the trusted devices of a user

@@ -378,3 +378,20 @@ pub(super) static M2M_TOKEN_WRITES: Writes = Writes {
     delete: Delete::Revoke("{}"),
     ..Writes::NONE
 };
+
+/// A role set. Its roles, default role and creator role are role keys, which the row shows
+/// as role objects: they go in `attrs` (`roles`, `default_role_key`, `creator_role_key`).
+/// Clerk has no DELETE for role sets.
+pub(super) const ROLE_SET_FIELDS: &[Settable] = &[
+    field("key"),
+    field("name"),
+    field("description"),
+    field("type"),
+];
+pub(super) static ROLE_SET_WRITES: Writes = Writes {
+    row: "/role_sets/{}",
+    create: Some("/role_sets"),
+    insert: ROLE_SET_FIELDS,
+    update: ROLE_SET_FIELDS,
+    ..Writes::NONE
+};

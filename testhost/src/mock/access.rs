@@ -5,7 +5,7 @@ use super::api::{
 };
 use super::lists::{all_indexes, apply_order, paged_envelope};
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::records::get_str;
 
@@ -291,4 +291,159 @@ pub(crate) fn create_api_key(data: &mut Data, text: &str) -> Result<Resp, Resp> 
 /// `PATCH /api_keys/{id}`.
 pub(crate) fn update_api_key(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
     update_in(&mut data.dataset.api_keys, id, text, &API_KEY_UPDATE)
+}
+
+const ROLE_SET_CREATE: Fields = Fields(&[
+    "name*",
+    "key",
+    "description",
+    "default_role_key*",
+    "creator_role_key*",
+    "type",
+    "roles*[]",
+]);
+const ROLE_SET_UPDATE: Fields = Fields(&[
+    "name",
+    "key",
+    "description",
+    "type",
+    "default_role_key",
+    "creator_role_key",
+]);
+
+fn invalid(param: &str, long: &str) -> Resp {
+    form_error(
+        422,
+        "form_param_value_invalid",
+        "is invalid",
+        long,
+        Some(param),
+    )
+}
+
+/// `{key, name}` of the role `key` among the instance's roles.
+fn role_item(data: &Data, key: &Value) -> Result<Value, Resp> {
+    let role = data
+        .dataset
+        .organization_roles
+        .iter()
+        .find(|r| r["key"] == *key);
+    let role = role.ok_or_else(|| invalid("roles", "Every role must be an existing role key."))?;
+    Ok(json!({"object": "role_set_item", "key": role["key"], "name": role["name"]}))
+}
+
+/// The set's default and creator roles, which must be among its roles.
+fn check_role_set(data: &mut Data, i: usize, map: &Map<String, Value>) -> Result<(), Resp> {
+    let keys: Vec<Value> = data.dataset.role_sets[i]["roles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["key"].clone())
+        .collect();
+    for (field, column) in [
+        ("default_role_key", "default_role"),
+        ("creator_role_key", "creator_role"),
+    ] {
+        if let Some(key) = map.get(field) {
+            if !keys.contains(key) {
+                return Err(invalid(
+                    field,
+                    "The role must be one of the role set's roles.",
+                ));
+            }
+            data.dataset.role_sets[i][column] = role_item(data, key)?;
+        }
+    }
+    if let Some(t) = map.get("type") {
+        if t == "initial" {
+            for rs in data.dataset.role_sets.iter_mut() {
+                rs["type"] = json!("custom");
+            }
+        }
+        data.dataset.role_sets[i]["type"] = t.clone();
+    }
+    if let Some(key) = map.get("key").and_then(Value::as_str) {
+        let ok = key.strip_prefix("role_set:").is_some_and(|k| {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        });
+        let id = data.dataset.role_sets[i]["id"].clone();
+        if !ok
+            || data
+                .dataset
+                .role_sets
+                .iter()
+                .any(|r| r["key"] == key && r["id"] != id)
+        {
+            return Err(invalid(
+                "key",
+                "key must start with 'role_set:', be lowercase and unique.",
+            ));
+        }
+        data.dataset.role_sets[i]["key"] = json!(key);
+    }
+    for field in ["name", "description"] {
+        if let Some(v) = map.get(field) {
+            data.dataset.role_sets[i][field] = v.clone();
+        }
+    }
+    data.dataset.role_sets[i]["updated_at"] = json!(now_ms());
+    Ok(())
+}
+
+/// `POST /role_sets`: 1 to 10 existing roles, the default and creator among them; `type`
+/// `initial` or `custom` (one initial set per instance: a new one demotes the old).
+pub(crate) fn create_role_set(data: &mut Data, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ROLE_SET_CREATE, true)?;
+    let keys = map["roles"].as_array().cloned().unwrap_or_default();
+    if !(1..=10).contains(&keys.len()) {
+        return Err(invalid(
+            "roles",
+            "roles must hold between 1 and 10 role keys.",
+        ));
+    }
+    if map
+        .get("type")
+        .is_some_and(|t| t != "initial" && t != "custom")
+    {
+        return Err(invalid("type", "type must be initial or custom."));
+    }
+    let mut roles = Vec::new();
+    for key in &keys {
+        roles.push(role_item(data, key)?);
+    }
+    let now = now_ms();
+    let id = data.new_id("rs");
+    let generated = format!("role_set:{}", id.to_lowercase());
+    data.dataset.role_sets.push(json!({
+        "object": "role_set", "id": id, "key": generated, "name": map["name"],
+        "description": null, "type": "custom", "roles": roles, "default_role": null,
+        "creator_role": null, "role_set_migration": null, "created_at": now, "updated_at": now,
+    }));
+    let i = data.dataset.role_sets.len() - 1;
+    if let Err(e) = check_role_set(data, i, &map) {
+        data.dataset.role_sets.pop();
+        return Err(e);
+    }
+    Ok(Resp::ok(data.dataset.role_sets[i].to_string()))
+}
+
+/// `PATCH /role_sets/{key_or_id}`: `type` can only become `initial`.
+pub(crate) fn update_role_set(data: &mut Data, key_or_id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &ROLE_SET_UPDATE, true)?;
+    if map.get("type").is_some_and(|t| t != "initial") {
+        return Err(invalid("type", "type can only be set to initial."));
+    }
+    let list = &data.dataset.role_sets;
+    let i = list
+        .iter()
+        .position(|v| v["id"] == key_or_id || v["key"] == key_or_id)
+        .ok_or_else(Resp::not_found)?;
+    let before = data.dataset.role_sets.clone();
+    if let Err(e) = check_role_set(data, i, &map) {
+        data.dataset.role_sets = before;
+        return Err(e);
+    }
+    Ok(Resp::ok(data.dataset.role_sets[i].to_string()))
 }

@@ -200,6 +200,8 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("POST", ["api_keys"]) => access::create_api_key(data, text),
         ("PATCH", ["api_keys", id]) => access::update_api_key(data, id, text),
         ("DELETE", ["api_keys", id]) => delete_in(&mut data.dataset.api_keys, "api_key", id),
+        ("POST", ["role_sets"]) => access::create_role_set(data, text),
+        ("PATCH", ["role_sets", key_or_id]) => access::update_role_set(data, key_or_id, text),
         ("POST", ["organization_roles"]) => access::create_role(data, text),
         ("PATCH", ["organization_roles", id]) => access::update_role(data, id, text),
         ("DELETE", ["organization_roles", id]) => access::delete_role(data, id),

@@ -127,16 +127,16 @@ impl Statement {
 
     fn flush(&mut self, host: &mut dyn Host, cfg: &Config) -> Result<(), String> {
         let b = core::mem::take(&mut self.batch);
-        let request = match b.rows {
-            0 => return Ok(()),
-            _ => Request {
-                method: Method::Post,
-                body: match b.field {
-                    "" => cat(&["[", &b.items, "]"]),
-                    field => cat(&["{", &quote(field), ":[", &b.items, "]}"]),
-                },
-                path: b.path,
+        if b.rows == 0 {
+            return Ok(());
+        }
+        let request = Request {
+            method: Method::Post,
+            body: match b.field {
+                "" => cat(&["[", &b.items, "]"]),
+                field => cat(&["{", &quote(field), ":[", &b.items, "]}"]),
             },
+            path: b.path,
         };
         self.send(host, cfg, b.op, &[request], b.rows as u64)
     }

@@ -311,16 +311,6 @@ const ROLE_SET_UPDATE: Fields = Fields(&[
     "creator_role_key",
 ]);
 
-fn invalid(param: &str, long: &str) -> Resp {
-    form_error(
-        422,
-        "form_param_value_invalid",
-        "is invalid",
-        long,
-        Some(param),
-    )
-}
-
 /// `{key, name}` of the role `key` among the instance's roles.
 fn role_item(data: &Data, key: &Value) -> Result<Value, Resp> {
     let role = data
@@ -328,7 +318,8 @@ fn role_item(data: &Data, key: &Value) -> Result<Value, Resp> {
         .organization_roles
         .iter()
         .find(|r| r["key"] == *key);
-    let role = role.ok_or_else(|| invalid("roles", "Every role must be an existing role key."))?;
+    let role =
+        role.ok_or_else(|| clerk_param_error("roles", "Every role must be an existing role key."))?;
     Ok(json!({"object": "role_set_item", "key": role["key"], "name": role["name"]}))
 }
 
@@ -346,7 +337,7 @@ fn check_role_set(data: &mut Data, i: usize, map: &Map<String, Value>) -> Result
     ] {
         if let Some(key) = map.get(field) {
             if !keys.contains(key) {
-                return Err(invalid(
+                return Err(clerk_param_error(
                     field,
                     "The role must be one of the role set's roles.",
                 ));
@@ -376,7 +367,7 @@ fn check_role_set(data: &mut Data, i: usize, map: &Map<String, Value>) -> Result
                 .iter()
                 .any(|r| r["key"] == key && r["id"] != id)
         {
-            return Err(invalid(
+            return Err(clerk_param_error(
                 "key",
                 "key must start with 'role_set:', be lowercase and unique.",
             ));
@@ -398,7 +389,7 @@ pub(crate) fn create_role_set(data: &mut Data, text: &str) -> Result<Resp, Resp>
     let map = body(text, &ROLE_SET_CREATE, true)?;
     let keys = map["roles"].as_array().cloned().unwrap_or_default();
     if !(1..=10).contains(&keys.len()) {
-        return Err(invalid(
+        return Err(clerk_param_error(
             "roles",
             "roles must hold between 1 and 10 role keys.",
         ));
@@ -407,7 +398,7 @@ pub(crate) fn create_role_set(data: &mut Data, text: &str) -> Result<Resp, Resp>
         .get("type")
         .is_some_and(|t| t != "initial" && t != "custom")
     {
-        return Err(invalid("type", "type must be initial or custom."));
+        return Err(clerk_param_error("type", "type must be initial or custom."));
     }
     let mut roles = Vec::new();
     for key in &keys {
@@ -433,7 +424,10 @@ pub(crate) fn create_role_set(data: &mut Data, text: &str) -> Result<Resp, Resp>
 pub(crate) fn update_role_set(data: &mut Data, key_or_id: &str, text: &str) -> Result<Resp, Resp> {
     let map = body(text, &ROLE_SET_UPDATE, true)?;
     if map.get("type").is_some_and(|t| t != "initial") {
-        return Err(invalid("type", "type can only be set to initial."));
+        return Err(clerk_param_error(
+            "type",
+            "type can only be set to initial.",
+        ));
     }
     let list = &data.dataset.role_sets;
     let i = list

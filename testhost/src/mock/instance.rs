@@ -2,7 +2,8 @@
 //! templates, redirect URLs, OAuth applications, SAML and enterprise connections.
 
 use super::api::{
-    body, deleted, form_error, now_ms, set_fields, taken, update_in, Fields, PlusMinus, Resp, Q,
+    body, clerk_param_error, deleted, form_error, now_ms, set_fields, taken, update_in, Fields,
+    PlusMinus, Resp, Q,
 };
 use super::lists::{
     all_indexes, apply_order, array_or_envelope, contains_ci, envelope, paged_envelope,
@@ -401,12 +402,9 @@ fn check_connection(data: &Data, map: &serde_json::Map<String, Value>) -> Result
         .get("domains")
         .is_some_and(|d| d.as_array().is_none_or(Vec::is_empty))
     {
-        return Err(form_error(
-            422,
-            "form_param_value_invalid",
-            "is invalid",
+        return Err(clerk_param_error(
+            "domains",
             "domains must hold at least one domain.",
-            Some("domains"),
         ));
     }
     let org = map.get("organization_id").and_then(Value::as_str);

@@ -63,12 +63,9 @@ fn check_ttl(map: &Map<String, Value>) -> Result<(), Resp> {
     match map.get("default_token_ttl") {
         None => Ok(()),
         Some(v) if v.as_i64().is_some_and(|t| (1..=315_360_000).contains(&t)) => Ok(()),
-        Some(_) => Err(form_error(
-            422,
-            "form_param_value_invalid",
-            "is invalid",
+        Some(_) => Err(clerk_param_error(
+            "default_token_ttl",
             "default_token_ttl must be between 1 and 315360000 seconds.",
-            Some("default_token_ttl"),
         )),
     }
 }

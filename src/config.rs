@@ -60,7 +60,7 @@ pub const DEFAULT_LIMITS: Limits = Limits {
 /// A whole-number option of `level` ("server" or "table") within `lo..=hi`, or `default`
 /// when absent.
 fn number_of(
-    option: &impl Fn(&str) -> Option<String>,
+    option: &dyn Fn(&str) -> Option<String>,
     level: &str,
     name: &str,
     default: u64,
@@ -86,7 +86,7 @@ fn number_of(
 }
 
 fn number(
-    option: &impl Fn(&str) -> Option<String>,
+    option: &dyn Fn(&str) -> Option<String>,
     name: &str,
     default: u64,
     lo: u64,
@@ -98,7 +98,7 @@ fn number(
 /// `replay_mb` as bytes: what a scan keeps of its rows for re-scans. A table option of the
 /// same name overrides the server's (`default`).
 pub fn replay_bytes(
-    option: &impl Fn(&str) -> Option<String>,
+    option: &dyn Fn(&str) -> Option<String>,
     level: &str,
     default: usize,
 ) -> Result<usize, String> {
@@ -193,7 +193,7 @@ pub fn from_options(
 
 /// A true/false option of a server or table, `default` when absent.
 pub fn flag(
-    option: &impl Fn(&str) -> Option<String>,
+    option: &dyn Fn(&str) -> Option<String>,
     level: &str,
     name: &str,
     default: bool,

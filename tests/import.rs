@@ -4,7 +4,7 @@ mod common;
 use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
-const OBJECTS: [&str; 40] = [
+const OBJECTS: [&str; 41] = [
     "allowlist_identifiers",
     "blocklist_identifiers",
     "domains",
@@ -36,6 +36,7 @@ const OBJECTS: [&str; 40] = [
     "billing_prices",
     "api_keys",
     "machines",
+    "machine_scopes",
     "m2m_tokens",
     "role_sets",
     "user_trusted_devices",

@@ -2113,3 +2113,88 @@ fn role_sets_are_created_and_changed_with_their_role_keys_in_attrs() {
     );
     assert!(writes(&mock).is_empty());
 }
+
+#[test]
+fn machine_scopes_are_read_granted_and_removed() {
+    let mock = mock(5);
+    let on = server(&mock, true);
+    let scopes = table(&mock, "machine_scopes");
+    assert_eq!(scopes.option("rowid_column"), Some("rowid"));
+    let ids: Vec<String> = mock
+        .dataset()
+        .machines
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let (m0, m1) = (&ids[0], &ids[1]);
+    let cols = text_cols(&["machine_id", "to_machine_id", "to_machine_name", "rowid"]);
+    let of = |m: &str| vec![QualSpec::eq("machine_id", s(m))];
+
+    // One machine's scopes: one GET of that machine.
+    mock.clear_requests();
+    let rows = scan(&mock, "machine_scopes", cols.clone(), of(m0)).unwrap();
+    assert_eq!(
+        rows,
+        vec![vec![
+            Some(s(m0)),
+            Some(s(m1)),
+            Some(s("worker 1")),
+            Some(s(&format!("{m0}/{m1}")))
+        ]]
+    );
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, vec![format!("/v1/machines/{m0}")]);
+    // Every machine's: one row per scope, from the machine list.
+    let all = scan(&mock, "machine_scopes", cols.clone(), vec![]).unwrap();
+    assert_eq!(all.len(), ids.len());
+
+    // Granted: POST under the calling machine, the called one in the body.
+    mock.clear_requests();
+    let grant = vec![("machine_id", s(m1)), ("to_machine_id", s(m0))];
+    let o = host().insert(&on, &scopes, &[grant.clone()]);
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/machines/{m1}/scopes"),
+            json!({"to_machine_id": m0})
+        )]
+    );
+    assert_eq!(
+        scan(&mock, "machine_scopes", cols.clone(), of(m1))
+            .unwrap()
+            .len(),
+        2
+    );
+    // Granting it again: Clerk's 409 says so.
+    let e = err(&host().insert(&on, &scopes, &[grant]));
+    assert!(e.contains("HTTP 409"), "{e}");
+    // Without the calling machine, nothing is sent.
+    mock.clear_requests();
+    let e = err(&host().insert(&on, &scopes, &[vec![("to_machine_id", s(m0))]]));
+    assert!(e.contains("machine_id"), "{e}");
+    assert!(calls(&mock).is_empty());
+
+    // A scope has nothing to change.
+    let e = err(&host().update(&on, &scopes, of(m1), &[("to_machine_id", Some(s(m1)))]));
+    assert!(e.contains("machine_scopes"), "{e}");
+    assert!(calls(&mock).is_empty());
+
+    // Removed: DELETE of the scope, addressed by both machines.
+    let q = vec![
+        QualSpec::eq("machine_id", s(m1)),
+        QualSpec::eq("to_machine_id", s(m0)),
+    ];
+    assert_eq!(ok(&host().delete(&on, &scopes, q)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "DELETE",
+            &format!("/machines/{m1}/scopes/{m0}"),
+            Value::Null
+        )]
+    );
+    let left = scan(&mock, "machine_scopes", cols, of(m1)).unwrap();
+    assert_eq!(left.len(), 1);
+}

@@ -17,12 +17,17 @@ mod objects;
 mod writes;
 pub use objects::OBJECTS;
 
-/// Find an object by table-style or path-style name (case-insensitive, slashes trimmed).
+/// Find an object by table-style or path-style name (case-insensitive, slashes trimmed;
+/// `billing/plans` is `billing_plans`, so only other path names need an alias).
 pub fn find(name: &str) -> Option<&'static Object> {
     let n = trim_slashes(name.trim_ascii()).to_ascii_lowercase();
+    let path_style = |o: &Object| {
+        let same = |(a, b)| a == b || (a, b) == (b'/', b'_');
+        n.len() == o.name.len() && n.bytes().zip(o.name.bytes()).all(same)
+    };
     OBJECTS
         .iter()
-        .find(|o| o.name == n || o.aliases.contains(&n.as_str()))
+        .find(|o| path_style(o) || o.aliases.contains(&n.as_str()))
 }
 
 /// The error for an unknown `object` option, listing what is valid.
@@ -46,7 +51,7 @@ mod tests {
 
     #[test]
     fn every_object_is_found_by_name_and_alias() {
-        assert_eq!(OBJECTS.len(), 40);
+        assert_eq!(OBJECTS.len(), 41);
         for o in OBJECTS {
             assert_eq!(find(o.name).unwrap().name, o.name);
             for a in o.aliases {
@@ -54,6 +59,17 @@ mod tests {
             }
         }
         assert_eq!(find(" /Billing/Plans/ ").unwrap().name, "billing_plans");
+        // A `/` reads as `_` (path-style names), and only there.
+        assert_eq!(
+            find("instance/oauth_application_settings").unwrap().name,
+            "instance_oauth_application_settings"
+        );
+        assert_eq!(
+            find("billing/payment_attempts").unwrap().name,
+            "billing_payment_attempts"
+        );
+        assert!(find("billing/plan/s").is_none() && find("billing_plans_").is_none());
+        assert!(find("users_billing_subscription").is_none());
         assert_eq!(
             find("users/billing/subscription").unwrap().name,
             "user_billing_subscriptions"
@@ -74,10 +90,11 @@ mod tests {
     fn catalog_is_consistent() {
         for o in OBJECTS {
             let mut names: Vec<&str> = o.columns.iter().map(|c| c.name).collect();
-            // Every row has an id, except the instance's one-row settings.
+            // Every row has an id (or a rowid of ids), except the instance's one-row
+            // settings.
             let single = o.list.is_some_and(|l| l.paging == Paging::Single);
             assert!(
-                names.contains(&"id") || single,
+                names.contains(&"id") || names.contains(&"rowid") || single,
                 "{} has an id column",
                 o.name
             );

@@ -578,7 +578,6 @@ pub static OBJECTS: &[Object] = &[
     // prices of billing plans
     Object {
         name: "billing_prices",
-        aliases: &["billing/prices"],
         list: list("/billing/prices", PAGINATED, &[one("plan_id", "plan_id")]),
         columns: &[
             c("id", Text),
@@ -984,7 +983,6 @@ pub static OBJECTS: &[Object] = &[
     // billing plans (fees are Money objects; fee_amount is in cents)
     Object {
         name: "billing_plans",
-        aliases: &["billing/plans"],
         list: list(
             "/billing/plans",
             PAGINATED,
@@ -1016,7 +1014,6 @@ pub static OBJECTS: &[Object] = &[
     // subscription items of users and organizations, free plans included
     Object {
         name: "billing_subscription_items",
-        aliases: &["billing/subscription_items"],
         list: list(
             "/billing/subscription_items",
             PAGINATED,
@@ -1070,7 +1067,7 @@ pub static OBJECTS: &[Object] = &[
         name: "billing_statements",
         // `billing/statement` is the Supabase wrapper's name for one statement, pinned by
         // `statement_id`: its tables keep working here.
-        aliases: &["billing/statements", "billing/statement"],
+        aliases: &["billing/statement"],
         list: list("/billing/statements", PAGINATED, &[]),
         lookups: &[
             lookup("id", "/billing/statements/{}"),
@@ -1112,10 +1109,7 @@ pub static OBJECTS: &[Object] = &[
     // payment attempts of one billing statement
     Object {
         name: "billing_payment_attempts",
-        aliases: &[
-            "billing/statements/payment_attempts",
-            "billing/payment_attempts",
-        ],
+        aliases: &["billing/statements/payment_attempts"],
         list: None,
         routes: &[Route {
             column: "statement_id",
@@ -1210,6 +1204,30 @@ pub static OBJECTS: &[Object] = &[
             c("updated_at", Timestamptz),
         ],
         writes: Some(&MACHINE_WRITES),
+        ..Object::EMPTY
+    },
+    // one row per machine a machine may call (its scopes), from each machine's list
+    Object {
+        name: "machine_scopes",
+        list: list("/machines", OFFSET, &[]),
+        lookups: &[Lookup {
+            column: "machine_id",
+            field: "id",
+            path: "/machines/{}",
+        }],
+        elements: Some("scoped_machines"),
+        columns: &[
+            d!("machine_id", Text, Src::Parent("id")),
+            d!("to_machine_id", Text, Src::Path(&["id"])),
+            d!("to_machine_name", Text, Src::Path(&["name"])),
+            // The row's address in Clerk's API: machine id/called machine id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[Src::Parent("id"), Src::Path(&["id"])]),
+            ),
+        ],
+        writes: Some(&MACHINE_SCOPE_WRITES),
         ..Object::EMPTY
     },
     // M2M tokens of one machine (listed per subject; never the token itself)
@@ -1347,7 +1365,6 @@ pub static OBJECTS: &[Object] = &[
     },
     Object {
         name: "instance_protect",
-        aliases: &["instance/protect"],
         list: list("/instance/protect", Paging::Single, &[]),
         columns: &[
             c("rules_enabled", Bool),
@@ -1358,14 +1375,12 @@ pub static OBJECTS: &[Object] = &[
     },
     Object {
         name: "instance_communication",
-        aliases: &["instance/communication"],
         list: list("/instance/communication", Paging::Single, &[]),
         columns: &[c("blocked_country_codes", Jsonb)],
         ..Object::EMPTY
     },
     Object {
         name: "instance_oauth_application_settings",
-        aliases: &["instance/oauth_application_settings"],
         list: list("/instance/oauth_application_settings", Paging::Single, &[]),
         columns: &[
             c("dynamic_oauth_client_registration", Bool),
@@ -1385,7 +1400,6 @@ pub static OBJECTS: &[Object] = &[
     },
     Object {
         name: "instance_organization_settings",
-        aliases: &["instance/organization_settings"],
         list: list("/instance/organization_settings", Paging::Single, &[]),
         columns: &[
             c("enabled", Bool),

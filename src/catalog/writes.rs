@@ -313,6 +313,16 @@ pub(super) static MACHINE_WRITES: Writes = Writes {
     ..Writes::NONE
 };
 
+/// A machine's scope (a machine it may call): INSERT names the two machines, DELETE
+/// removes it; a scope has nothing to UPDATE.
+pub(super) static MACHINE_SCOPE_WRITES: Writes = Writes {
+    row: "/machines/{}/scopes/{}",
+    create: Some("/machines/{}/scopes"),
+    insert: &[put("machine_id", Put::Parent), field("to_machine_id")],
+    delete: Delete::Delete,
+    ..Writes::NONE
+};
+
 /// An API key of a user or an organization. Clerk's answer to INSERT carries the key's
 /// secret, which is never shown: only the id is told.
 pub(super) static API_KEY_WRITES: Writes = Writes {

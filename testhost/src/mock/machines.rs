@@ -128,3 +128,63 @@ pub(crate) fn revoke_m2m_token(data: &mut Data, id: &str, text: &str) -> Result<
     list[i]["updated_at"] = json!(now_ms());
     Ok(Resp::ok(list[i].to_string()))
 }
+
+const SCOPE_CREATE: Fields = Fields(&["to_machine_id*"]);
+
+/// `POST /machines/{id}/scopes`: both machines must exist, a scope exists once (409), and
+/// a machine has at most 150 (the spec). The answer is the scope, which has no id.
+pub(crate) fn create_scope(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &SCOPE_CREATE, true)?;
+    let to = map["to_machine_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let list = &mut data.dataset.machines;
+    let from = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    let target = Data::find(list, &to).ok_or_else(Resp::not_found)?;
+    let scoped = list[from]["scoped_machines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if scoped.iter().any(|m| get_str(m, "id") == Some(&to)) {
+        return Err(form_error(
+            409,
+            "duplicate_record",
+            "duplicate",
+            "That scope exists.",
+            None,
+        ));
+    }
+    if scoped.len() >= 150 {
+        return Err(clerk_param_error(
+            "to_machine_id",
+            "A machine can have at most 150 scopes.",
+        ));
+    }
+    let mut called = list[target].clone();
+    called.as_object_mut().map(|o| o.remove("scoped_machines"));
+    list[from]["scoped_machines"]
+        .as_array_mut()
+        .ok_or_else(Resp::not_found)?
+        .push(called);
+    let answer = json!({"object": "machine_scope", "from_machine_id": id,
+        "to_machine_id": to, "created_at": now_ms()});
+    Ok(Resp::ok(answer.to_string()))
+}
+
+/// `DELETE /machines/{id}/scopes/{other}`: 404 unless the scope exists.
+pub(crate) fn delete_scope(data: &mut Data, id: &str, other: &str) -> Result<Resp, Resp> {
+    let list = &mut data.dataset.machines;
+    let from = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    let scoped = list[from]["scoped_machines"]
+        .as_array_mut()
+        .ok_or_else(Resp::not_found)?;
+    let at = scoped
+        .iter()
+        .position(|m| get_str(m, "id") == Some(other))
+        .ok_or_else(Resp::not_found)?;
+    scoped.remove(at);
+    let answer = json!({"object": "machine_scope", "from_machine_id": id,
+        "to_machine_id": other, "deleted": true});
+    Ok(Resp::ok(answer.to_string()))
+}

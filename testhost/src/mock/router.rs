@@ -197,6 +197,8 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("POST", ["machines"]) => machines::create_machine(data, text),
         ("PATCH", ["machines", id]) => machines::update_machine(data, id, text),
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),
+        ("POST", ["machines", id, "scopes"]) => machines::create_scope(data, id, text),
+        ("DELETE", ["machines", id, "scopes", other]) => machines::delete_scope(data, id, other),
         ("POST", ["api_keys"]) => access::create_api_key(data, text),
         ("PATCH", ["api_keys", id]) => access::update_api_key(data, id, text),
         ("DELETE", ["api_keys", id]) => delete_in(&mut data.dataset.api_keys, "api_key", id),

@@ -2151,7 +2151,7 @@ fn machine_scopes_are_read_granted_and_removed() {
     // Granted: POST under the calling machine, the called one in the body.
     mock.clear_requests();
     let grant = vec![("machine_id", s(m1)), ("to_machine_id", s(m0))];
-    let o = host().insert(&on, &scopes, &[grant.clone()]);
+    let o = host().insert(&on, &scopes, std::slice::from_ref(&grant));
     assert_eq!(ok(&o), 1);
     assert_eq!(
         calls(&mock),

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route, Syntax};
+use crate::catalog::{Endpoint, FilterKind, Lookup, Object, Paging, Route, Syntax, MAX_VALUES};
 use crate::like;
 use crate::model::{Qual, QualValue};
 use crate::text::{cat, fill, int};
@@ -164,7 +164,7 @@ pub fn plan(object: &Object, quals: &[Qual], referenced: &[&str]) -> Result<Vec<
         let list_takes_values = object.list.is_some_and(|list| {
             list.filters
                 .iter()
-                .any(|f| f.column == column && matches!(f.kind, FilterKind::Values { .. }))
+                .any(|f| f.column == column && f.kind == FilterKind::Values)
         });
         if values.len() == 1 || (!list_takes_values && values.len() <= MAX_BY_ID_LOOKUPS) {
             let mut fetches = Vec::new();
@@ -289,14 +289,14 @@ fn endpoint_fetches(
     route_value: Option<(&'static str, String)>,
     missing_is_empty: bool,
 ) -> Vec<Fetch> {
-    // (param, values, per request) for the one filter that needs several requests.
-    let mut chunked: Option<(&str, Vec<String>, usize)> = None;
+    // (param, values) for the one filter that needs several requests.
+    let mut chunked: Option<(&str, Vec<String>)> = None;
     for f in endpoint.filters {
         if params.iter().any(|(k, _)| k == f.param) {
             continue; // one parameter, two columns (e.g. invitations `query`): first wins
         }
         match f.kind {
-            FilterKind::Values { max } => {
+            FilterKind::Values => {
                 let Some(vals) = eq_values(quals, f.column) else {
                     continue;
                 };
@@ -305,17 +305,18 @@ fn endpoint_fetches(
                 if vals.iter().any(|v| !sendable(v, f.syntax, true)) {
                     continue;
                 }
-                if vals.len() <= max && encoded_len(&vals) <= MAX_VALUES_BYTES {
+                if vals.len() <= MAX_VALUES && encoded_len(&vals) <= MAX_VALUES_BYTES {
                     for v in vals {
                         params.push((f.param.to_string(), v));
                     }
                 } else if chunked.is_none() {
-                    chunked = Some((f.param, vals, max));
+                    chunked = Some((f.param, vals));
                 }
             }
-            FilterKind::One { allowed } => {
+            FilterKind::One => {
                 if let Some([v]) = eq_values(quals, f.column).as_deref() {
-                    if allowed.is_none_or(|a| a.contains(&v.as_str()))
+                    let allowed = f.only.map_or(&[][..], |o| o.values);
+                    if (allowed.is_empty() || allowed.contains(&v.as_str()))
                         && sendable(v, f.syntax, false)
                     {
                         params.push((f.param.to_string(), v.clone()));
@@ -356,7 +357,7 @@ fn endpoint_fetches(
     }
     // A parameter Clerk takes only with another is dropped when the other is missing.
     for f in endpoint.filters {
-        if let Some(with) = f.with {
+        if let Some(with) = f.only.and_then(|o| o.with) {
             if !params.iter().any(|(k, _)| k == with) {
                 params.retain(|(k, _)| k != f.param);
             }
@@ -371,7 +372,7 @@ fn endpoint_fetches(
         missing_is_empty,
         stop: None,
     };
-    let Some((param, vals, max)) = chunked else {
+    let Some((param, vals)) = chunked else {
         return vec![fetch(params)];
     };
     let mut fetches = Vec::new();
@@ -379,7 +380,7 @@ fn endpoint_fetches(
     let (mut count, mut bytes) = (0, 0);
     for v in vals {
         let len = encode(&v).len();
-        if count > 0 && (count == max || bytes + len > MAX_VALUES_BYTES) {
+        if count > 0 && (count == MAX_VALUES || bytes + len > MAX_VALUES_BYTES) {
             fetches.push(fetch(core::mem::replace(&mut p, params.clone())));
             (count, bytes) = (0, 0);
         }

@@ -94,6 +94,8 @@ mod tests {
                 "organization_domains",
                 "user_external",
                 "user_web3",
+                "machine_scopes",
+                "directory_group_role_mappings",
             ];
             let rowid = if two_ids.iter().any(|p| o.name.starts_with(p)) && o.writes.is_some() {
                 "rowid"

@@ -55,7 +55,7 @@ fn pushable(o: &Object) -> Vec<(&'static str, FilterKind)> {
             out.push((column, kind));
         }
     };
-    let one = FilterKind::One { allowed: None };
+    let one = FilterKind::One;
     for f in o.list.iter().flat_map(|l| l.filters) {
         add(f.column, f.kind);
     }
@@ -90,6 +90,9 @@ fn base(o: &Object, ds: &Dataset) -> Vec<QualSpec> {
         ("user_trusted_devices", "user_id") => json!(ds.trusted_devices[0].0),
         ("enterprise_connection_test_runs", "enterprise_connection_id") => {
             json!(ds.test_runs[0].0)
+        }
+        ("directory_group_role_mappings", "directory_id") => {
+            ds.directory_mappings[0]["directory_id"].clone()
         }
         (name, col) => panic!("{name}: which {col} has rows? add it to base()"),
     };

@@ -93,6 +93,11 @@ fn every_object_scans_to_the_end_with_no_sql_at_executor_end() {
             "enterprise_connection_id",
             json!(ds.test_runs[0].0),
         ),
+        (
+            "directory_group_role_mappings",
+            "directory_id",
+            ds.directories[0]["id"].clone(),
+        ),
     ];
     for o in clerk_fdw::catalog::OBJECTS {
         let object = o.name;
@@ -102,9 +107,10 @@ fn every_object_scans_to_the_end_with_no_sql_at_executor_end() {
             .map(|(_, col, v)| QualSpec::eq(col, s(v.as_str().unwrap())))
             .collect();
         // The one-row settings tables have no id: they are scanned for no column.
-        let column = match o.column("id") {
-            Some(_) => text_cols(&["id"]),
-            None => vec![],
+        let column = match (o.column("id"), o.column("rowid")) {
+            (Some(_), _) => text_cols(&["id"]),
+            (None, Some(_)) => text_cols(&["rowid"]),
+            (None, None) => vec![],
         };
         let mut q = query(&mock, object, column, quals);
         let rows = q.scan_all().unwrap_or_else(|e| panic!("{object}: {e}"));

@@ -4,7 +4,7 @@ mod common;
 use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
-const OBJECTS: [&str; 41] = [
+const OBJECTS: [&str; 43] = [
     "allowlist_identifiers",
     "blocklist_identifiers",
     "domains",
@@ -41,6 +41,8 @@ const OBJECTS: [&str; 41] = [
     "role_sets",
     "user_trusted_devices",
     "enterprise_connection_test_runs",
+    "directories",
+    "directory_group_role_mappings",
     "instance",
     "instance_protect",
     "instance_communication",
@@ -79,20 +81,26 @@ fn imports_every_table_with_attrs_last() {
             .iter()
             .find(|s| s.starts_with(&format!("create foreign table if not exists {name} (")))
             .unwrap_or_else(|| panic!("{name} missing"));
-        // Every row has an id, except the instance's one-row settings tables.
+        // Every row has an id, except the instance's one-row settings tables and a
+        // machine's scopes (addressed by the two machines' ids).
         let has_id = clerk_fdw::catalog::find(name)
             .unwrap()
             .column("id")
             .is_some();
         assert_eq!(s.contains("  id text,"), has_id, "{s}");
-        assert!(has_id || name.starts_with("instance_"), "{name}");
+        assert!(
+            has_id || name.starts_with("instance_") || name == "machine_scopes",
+            "{name}"
+        );
         // Every table names its rowid column, so a write reaches the component's checks.
         let rowid = match name {
             "organization_memberships"
             | "organization_invitations"
             | "organization_domains"
             | "user_external_accounts"
-            | "user_web3_wallets" => "rowid",
+            | "user_web3_wallets"
+            | "machine_scopes"
+            | "directory_group_role_mappings" => "rowid",
             _ => "id",
         };
         assert!(

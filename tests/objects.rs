@@ -76,6 +76,8 @@ fn every_list_object_returns_all_rows_once() {
         ("organization_domains", &ds.organization_domains),
         ("enterprise_connections", &ds.enterprise_connections),
         ("billing_prices", &ds.billing_prices),
+        ("directories", &ds.directories),
+        ("scim_directories", &ds.directories),
     ];
     for (object, expected) in lists {
         check_list(&mock, object, expected, vec![]);
@@ -246,6 +248,7 @@ fn count_star_is_one_request_for_every_object_and_exact() {
             ("enterprise_connections", ds.enterprise_connections.len()),
             ("machines", ds.machines.len()),
             ("role_sets", ds.role_sets.len()),
+            ("directories", ds.directories.len()),
             ("billing_prices", ds.billing_prices.len()),
         ];
         for (object, want) in lists {
@@ -415,6 +418,56 @@ fn machines_tokens_role_sets_devices_test_runs_and_settings() {
             .count(),
         2
     );
+    // A directory's group-to-role mappings: one request, by precedence, the role flattened.
+    let dir = ds.directories[0]["id"].as_str().unwrap().to_string();
+    mock.clear_requests();
+    let rows = scan(
+        &mock,
+        "directory_group_role_mappings",
+        text_cols(&[
+            "id",
+            "directory_group_id",
+            "role_key",
+            "precedence",
+            "rowid",
+        ]),
+        vec![QualSpec::eq("directory_id", s(&dir))],
+    )
+    .unwrap();
+    let want: Vec<Vec<Option<String>>> = ds
+        .directory_mappings
+        .iter()
+        .map(|m| {
+            let id = m["id"].as_str().unwrap();
+            vec![
+                Some(id.to_string()),
+                m["directory_group_id"].as_str().map(String::from),
+                m["role"]["key"].as_str().map(String::from),
+                Some(m["precedence"].to_string()),
+                Some(format!("{dir}/{id}")),
+            ]
+        })
+        .collect();
+    let got: Vec<Vec<Option<String>>> = rows.iter().map(|r| r.iter().map(text).collect()).collect();
+    assert_eq!(got, want);
+    assert_eq!(mock.requests().len(), 1);
+    assert_eq!(
+        mock.requests()[0].path,
+        format!("/v1/directories/{dir}/group_role_mappings")
+    );
+    // A directory by id; the second has no mappings.
+    mock.clear_requests();
+    assert_eq!(
+        attrs("directories", vec![QualSpec::eq("id", s(&dir))]),
+        vec![ds.directories[0].clone()]
+    );
+    assert_eq!(mock.requests()[0].path, format!("/v1/directories/{dir}"));
+    let other = ds.directories[1]["id"].as_str().unwrap();
+    let none = attrs(
+        "directory_group_role_mappings",
+        vec![QualSpec::eq("directory_id", s(other))],
+    );
+    assert!(none.is_empty());
     // Lookups by id that need no list condition.
     mock.clear_requests();
     let key = ds.api_keys[0]["id"].as_str().unwrap();

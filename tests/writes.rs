@@ -2198,3 +2198,169 @@ fn machine_scopes_are_read_granted_and_removed() {
     let left = scan(&mock, "machine_scopes", cols, of(m1)).unwrap();
     assert_eq!(left.len(), 1);
 }
+
+#[test]
+fn directories_and_their_group_role_mappings_are_written_and_no_api_key_is_shown() {
+    let mock = mock(5);
+    let on = server(&mock, true);
+    let ds = mock.dataset().clone();
+    let dirs = table(&mock, "directories");
+    let conn = ds.enterprise_connections[2]["id"].as_str().unwrap();
+    let role = ds.organization_roles[1]["id"].as_str().unwrap();
+    let attrs = format!(
+        r#"{{"group_role_mappings": [{{"directory_group_id": "eng", "role_id": "{role}"}}]}}"#
+    );
+    let o = host().insert(
+        &on,
+        &dirs,
+        &[vec![
+            ("enterprise_connection_id", s(conn)),
+            ("provider", s("okta")),
+            ("name", s("Okta")),
+            ("attrs", j(&attrs)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    let sent: Value = serde_json::from_str(&attrs).unwrap();
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            "/directories",
+            json!({"enterprise_connection_id": conn, "provider": "okta", "name": "Okta",
+                "group_role_mappings": sent["group_role_mappings"]})
+        )]
+    );
+    // Clerk's answer held the directory's API key; no message shows it.
+    assert!(
+        o.notices.iter().all(|n| !n.contains("secret")),
+        "{:?}",
+        o.notices
+    );
+    let dir = created(&o, "directories").pop().unwrap();
+    let row = read(&mock, "directories", &dir, &["name", "enabled", "attrs"]).unwrap();
+    assert_eq!(row["name"], json!("Okta"));
+    assert_eq!(row["attrs"]["api_key"], Value::Null);
+
+    // UPDATE of plain fields is one PATCH; attribute_mapping goes as Clerk's merge, in attrs.
+    mock.clear_requests();
+    let by_id = vec![QualSpec::eq("id", s(&dir))];
+    let set = [
+        ("enabled", Some(Cell::Bool(false))),
+        (
+            "attrs",
+            Some(j(r#"{"attribute_mapping": {"username": "userName"}}"#)),
+        ),
+    ];
+    assert_eq!(ok(&host().update(&on, &dirs, by_id.clone(), &set)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            &format!("/directories/{dir}"),
+            json!({"enabled": false, "attribute_mapping": {"username": "userName"}})
+        )]
+    );
+    // SET attribute_mapping = … would read as a replacement, which Clerk does not do.
+    mock.clear_requests();
+    let e = err(&host().update(
+        &on,
+        &dirs,
+        by_id.clone(),
+        &[("attribute_mapping", Some(j(r#"{"username": "userName"}"#)))],
+    ));
+    assert!(
+        e.contains("directories.attribute_mapping cannot be set by UPDATE"),
+        "{e}"
+    );
+    assert!(calls(&mock).is_empty());
+
+    // The mapping made with the directory, read back; another added, then one deleted.
+    let maps = table(&mock, "directory_group_role_mappings");
+    assert_eq!(maps.option("rowid_column"), Some("rowid"));
+    let of = vec![QualSpec::eq("directory_id", s(&dir))];
+    let cols = text_cols(&["directory_group_id", "role_id", "precedence"]);
+    let rows = scan(
+        &mock,
+        "directory_group_role_mappings",
+        cols.clone(),
+        of.clone(),
+    )
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![vec![Some(s("eng")), Some(s(role)), Some(s("1"))]]
+    );
+    mock.clear_requests();
+    let o = host().insert(
+        &on,
+        &maps,
+        &[vec![
+            ("directory_id", s(&dir)),
+            ("directory_group_id", s("ops")),
+            ("role_id", s(role)),
+        ]],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/directories/{dir}/group_role_mappings"),
+            json!({"directory_group_id": "ops", "role_id": role})
+        )]
+    );
+    let mapping = created(&o, "directory_group_role_mappings").pop().unwrap();
+    let rows = scan(
+        &mock,
+        "directory_group_role_mappings",
+        cols.clone(),
+        of.clone(),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][2], Some(s("2")), "appended last");
+    mock.clear_requests();
+    let q = vec![
+        QualSpec::eq("directory_id", s(&dir)),
+        QualSpec::eq("directory_group_id", s("ops")),
+    ];
+    assert_eq!(ok(&host().delete(&on, &maps, q)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "DELETE",
+            &format!("/directories/{dir}/group_role_mappings/{mapping}"),
+            Value::Null
+        )]
+    );
+    // A mapping has nothing to update.
+    let e = err(&host().update(
+        &on,
+        &maps,
+        of.clone(),
+        &[("precedence", Some(Cell::I32(3)))],
+    ));
+    assert!(e.contains("directory_group_role_mappings"), "{e}");
+    // A directory without group mapping: Clerk refuses, and the error says which request.
+    let other = ds.directories[1]["id"].as_str().unwrap();
+    let e = err(&host().insert(
+        &on,
+        &maps,
+        &[vec![
+            ("directory_id", s(other)),
+            ("directory_group_id", s("x")),
+            ("role_id", s(role)),
+        ]],
+    ));
+    assert!(e.contains("Group role mapping must be enabled"), "{e}");
+
+    // DELETE of the directory.
+    mock.clear_requests();
+    assert_eq!(ok(&host().delete(&on, &dirs, by_id)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c("DELETE", &format!("/directories/{dir}"), Value::Null)]
+    );
+    assert!(read(&mock, "directories", &dir, &["id"]).is_none());
+}

@@ -34,13 +34,13 @@ pub(super) const fn filter(column: &'static str, param: &'static str, kind: Filt
         param,
         kind,
         syntax: Syntax::Exact,
-        with: None,
+        only: None,
     }
 }
 
 /// `column = x` or `IN (…)`: up to 100 values, each matched exactly.
 pub(super) const fn values(column: &'static str, param: &'static str) -> Filter {
-    filter(column, param, FilterKind::Values { max: 100 })
+    filter(column, param, FilterKind::Values)
 }
 
 /// Like [`values`], but a leading `+`/`-` is Clerk's include/exclude marker.
@@ -52,7 +52,7 @@ pub(super) const fn signed(column: &'static str, param: &'static str) -> Filter 
 }
 
 pub(super) const fn one(column: &'static str, param: &'static str) -> Filter {
-    filter(column, param, FilterKind::One { allowed: None })
+    filter(column, param, FilterKind::One)
 }
 
 /// `column = x` sent to a partial-match search parameter.
@@ -70,7 +70,7 @@ pub(super) const fn contains(column: &'static str, param: &'static str) -> Filte
         param,
         kind: FilterKind::Like,
         syntax: Syntax::Contains,
-        with: None,
+        only: None,
     }
 }
 
@@ -82,30 +82,35 @@ pub(super) const fn partial(column: &'static str, param: &'static str) -> Filter
     }
 }
 
-/// A filter Clerk takes only together with the parameter `with`.
-pub(super) const fn paired(filter: Filter, with: &'static str) -> Filter {
-    Filter {
-        with: Some(with),
-        ..filter
-    }
-}
-
 pub(super) const fn boolean(column: &'static str, param: &'static str) -> Filter {
     filter(column, param, FilterKind::Bool)
 }
 
-pub(super) const fn one_of(
-    column: &'static str,
-    param: &'static str,
-    allowed: &'static [&'static str],
-) -> Filter {
-    filter(
-        column,
-        param,
-        FilterKind::One {
-            allowed: Some(allowed),
-        },
-    )
+/// `one_of!(column, param, VALUES)`: `column = x` for the values the endpoint accepts
+/// (a macro: the `Only` must be built where its reference can be `'static`).
+macro_rules! one_of {
+    ($column:expr, $param:expr, $values:expr $(,)?) => {
+        Filter {
+            only: Some(&Only {
+                values: $values,
+                with: None,
+            }),
+            ..one($column, $param)
+        }
+    };
+}
+
+/// `paired!(filter, with)`: a filter Clerk takes only together with the parameter `with`.
+macro_rules! paired {
+    ($filter:expr, $with:expr $(,)?) => {
+        Filter {
+            only: Some(&Only {
+                values: &[],
+                with: Some($with),
+            }),
+            ..$filter
+        }
+    };
 }
 
 pub(super) const fn after(column: &'static str, param: &'static str) -> Filter {

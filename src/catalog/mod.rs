@@ -51,7 +51,7 @@ mod tests {
 
     #[test]
     fn every_object_is_found_by_name_and_alias() {
-        assert_eq!(OBJECTS.len(), 41);
+        assert_eq!(OBJECTS.len(), 43);
         for o in OBJECTS {
             assert_eq!(find(o.name).unwrap().name, o.name);
             for a in o.aliases {

@@ -138,7 +138,7 @@ pub static OBJECTS: &[Object] = &[
             "/invitations",
             PAGINATED,
             &[
-                one_of("status", "status", INVITATION_STATUS),
+                one_of!("status", "status", INVITATION_STATUS),
                 search("id", "query"),
                 search("email_address", "query"),
             ],
@@ -264,7 +264,7 @@ pub static OBJECTS: &[Object] = &[
             "/organization_invitations",
             OFFSET,
             &[
-                one_of("status", "status", INVITATION_STATUS),
+                one_of!("status", "status", INVITATION_STATUS),
                 search("email_address", "query"),
             ],
         ),
@@ -275,7 +275,7 @@ pub static OBJECTS: &[Object] = &[
                     path: "/organizations/{}/invitations",
                     paging: OFFSET,
                     filters: &[
-                        one_of("status", "status", INVITATION_STATUS),
+                        one_of!("status", "status", INVITATION_STATUS),
                         one("email_address", "email_address"),
                     ],
                 },
@@ -289,7 +289,7 @@ pub static OBJECTS: &[Object] = &[
                 endpoint: Endpoint {
                     path: "/users/{}/organization_invitations",
                     paging: OFFSET,
-                    filters: &[one_of("status", "status", INVITATION_STATUS)],
+                    filters: &[one_of!("status", "status", INVITATION_STATUS)],
                 },
                 by_id: None,
                 complete: true,
@@ -459,7 +459,7 @@ pub static OBJECTS: &[Object] = &[
             "/waitlist_entries",
             OFFSET,
             &[
-                one_of(
+                one_of!(
                     "status",
                     "status",
                     &["pending", "invited", "completed", "rejected"],
@@ -728,8 +728,8 @@ pub static OBJECTS: &[Object] = &[
             &[
                 signed("user_id", "user_id"),
                 // Clerk takes them only together: `provider=oauth_google&provider_user_id=…`.
-                paired(one("provider", "provider"), "provider_user_id"),
-                paired(values("provider_user_id", "provider_user_id"), "provider"),
+                paired!(one("provider", "provider"), "provider_user_id"),
+                paired!(values("provider_user_id", "provider_user_id"), "provider"),
             ],
         ),
         lookups: &[USER_BY_ID],
@@ -816,7 +816,7 @@ pub static OBJECTS: &[Object] = &[
             endpoint: Endpoint {
                 path: "/sessions",
                 paging: PAGINATED,
-                filters: &[one_of("status", "status", SESSION_STATUS)],
+                filters: &[one_of!("status", "status", SESSION_STATUS)],
             },
             by_id: None,
             complete: true,
@@ -986,7 +986,7 @@ pub static OBJECTS: &[Object] = &[
         list: list(
             "/billing/plans",
             PAGINATED,
-            &[one_of("for_payer_type", "payer_type", &["user", "org"])],
+            &[one_of!("for_payer_type", "payer_type", &["user", "org"])],
         ),
         columns: &[
             c("id", Text),
@@ -1018,7 +1018,7 @@ pub static OBJECTS: &[Object] = &[
             "/billing/subscription_items",
             PAGINATED,
             &[
-                one_of(
+                one_of!(
                     "status",
                     "status",
                     &["active", "ended", "past_due", "upcoming"],
@@ -1349,6 +1349,63 @@ pub static OBJECTS: &[Object] = &[
             c("oauth", Jsonb),
             c("created_at", Timestamptz),
         ],
+        ..Object::EMPTY
+    },
+    // directories that provision users from an identity provider (SCIM), and their
+    // group-to-role mappings (`/directories` is the current name of `/scim_directories`)
+    Object {
+        name: "directories",
+        aliases: &["scim_directories"],
+        list: list("/directories", OFFSET, &[]),
+        lookups: &[lookup("id", "/directories/{}")],
+        columns: &[
+            c("id", Text),
+            c("name", Text),
+            c("provider", Text),
+            c("enterprise_connection_id", Text),
+            c("endpoint_url", Text),
+            c("enabled", Bool),
+            c("group_role_mapping_enabled", Bool),
+            c("attribute_mapping", Jsonb),
+            c("custom_attributes", Jsonb),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+        ],
+        writes: Some(&DIRECTORY_WRITES),
+        ..Object::EMPTY
+    },
+    Object {
+        name: "directory_group_role_mappings",
+        aliases: &["scim_group_role_mappings"],
+        routes: &[Route {
+            column: "directory_id",
+            endpoint: Endpoint {
+                path: "/directories/{}/group_role_mappings",
+                paging: Paging::Unpaged,
+                filters: &[],
+            },
+            by_id: None,
+            complete: true,
+            param: None,
+        }],
+        columns: &[
+            c("id", Text),
+            c("directory_id", Text),
+            c("directory_group_id", Text),
+            c("directory_group_display_name", Text),
+            d!("role_id", Text, Src::Path(&["role", "id"])),
+            d!("role_key", Text, Src::Path(&["role", "key"])),
+            c("precedence", Integer),
+            c("created_at", Timestamptz),
+            c("updated_at", Timestamptz),
+            // The row's address in Clerk's API: directory id/id.
+            d!(
+                "rowid",
+                Text,
+                Src::Joined(&[Src::Path(&["directory_id"]), Src::Path(&["id"])]),
+            ),
+        ],
+        writes: Some(&DIRECTORY_MAPPING_WRITES),
         ..Object::EMPTY
     },
     // the instance's settings, one row each

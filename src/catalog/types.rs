@@ -19,12 +19,10 @@ pub enum Paging {
 /// How a qual on a column becomes a query parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterKind {
-    /// `col = x` / `col IN (…)` → repeated `param=x` (at most `max` per request).
-    Values { max: usize },
-    /// `col = x` only. `allowed` restricts values the endpoint accepts (others → not pushed).
-    One {
-        allowed: Option<&'static [&'static str]>,
-    },
+    /// `col = x` / `col IN (…)` → repeated `param=x` (at most [`MAX_VALUES`] per request).
+    Values,
+    /// `col = x` only.
+    One,
     /// `col = true/false`.
     Bool,
     /// `col > / >= t` → `param=<ms>` (sent one millisecond early: a superset either way).
@@ -35,6 +33,9 @@ pub enum FilterKind {
     /// as the filter's `Syntax` allows.
     Like,
 }
+
+/// The values of an array parameter Clerk takes in one request (`user_id=…&user_id=…`).
+pub const MAX_VALUES: usize = 100;
 
 /// How Clerk reads a filter's value, as its description in the spec says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +63,18 @@ pub struct Filter {
     pub param: &'static str,
     pub kind: FilterKind,
     pub syntax: Syntax,
-    /// A parameter Clerk accepts only together with this one (`provider` and
+    /// When Clerk takes the parameter only under conditions (few filters have any).
+    pub only: Option<&'static Only>,
+}
+
+/// Conditions on sending a filter. Behind a reference: a `Filter` stays 24 bytes, and the
+/// ~80 filters are part of the component (size: see lib.rs).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Only {
+    /// The values the endpoint accepts (`status` of invitations): others are not pushed.
+    /// Empty: any.
+    pub values: &'static [&'static str],
+    /// A parameter Clerk takes only together with this one (`provider` and
     /// `provider_user_id`): sent only when both are.
     pub with: Option<&'static str>,
 }

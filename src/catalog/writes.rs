@@ -405,3 +405,41 @@ pub(super) static ROLE_SET_WRITES: Writes = Writes {
     update: ROLE_SET_FIELDS,
     ..Writes::NONE
 };
+
+/// A directory (SCIM provisioning). Its group-to-role mappings can come with it in `attrs`
+/// (`group_role_mappings`). `attribute_mapping` is not a settable column: Clerk merges it
+/// key by key rather than replacing it, so `SET attribute_mapping = x` could not mean what
+/// it says; changes go in `attrs`, as Clerk takes them (a key set to null is removed).
+/// Clerk's answer to INSERT carries the directory's API key, which is never shown.
+pub(super) static DIRECTORY_WRITES: Writes = Writes {
+    row: "/directories/{}",
+    create: Some("/directories"),
+    insert: &[
+        field("enterprise_connection_id"),
+        field("provider"),
+        field("name"),
+    ],
+    update: &[
+        field("name"),
+        field("provider"),
+        field("enabled"),
+        field("group_role_mapping_enabled"),
+    ],
+    delete: Delete::Delete,
+    ..Writes::NONE
+};
+
+/// A directory's group-to-role mapping: created under its directory, deleted by id. Clerk
+/// has no way to change one (its PUT replaces every mapping of the directory).
+pub(super) static DIRECTORY_MAPPING_WRITES: Writes = Writes {
+    row: "/directories/{}/group_role_mappings/{}",
+    create: Some("/directories/{}/group_role_mappings"),
+    insert: &[
+        put("directory_id", Put::Parent),
+        field("directory_group_id"),
+        field("role_id"),
+        field("precedence"),
+    ],
+    delete: Delete::Delete,
+    ..Writes::NONE
+};

@@ -1,5 +1,6 @@
 //! The deterministic dataset the mock serves (conventions in the module docs of `mock`).
 
+use super::directories::{make_directory, make_mapping};
 use super::records::{
     compact, get_i64, get_path, get_str, make_api_key, make_enterprise_connection,
     make_instance_settings, make_m2m_token, make_machine, make_org_domain, make_permissions,
@@ -63,6 +64,10 @@ pub struct Dataset {
     pub trusted_devices: Vec<(String, Value)>,
     /// `(enterprise connection id, run)`: 7 runs of connection 0.
     pub test_runs: Vec<(String, Value)>,
+    /// Two, for enterprise connections 0 and 1; only the first maps groups to roles.
+    pub directories: Vec<Value>,
+    /// Three group-to-role mappings of directory 0 (each carries `directory_id`).
+    pub directory_mappings: Vec<Value>,
 }
 
 impl Dataset {
@@ -623,6 +628,17 @@ impl Dataset {
         }
         d.organization_permissions = make_permissions();
         d.organization_roles = make_roles();
+        for n in 0..2 {
+            let conn = d.enterprise_connections[n]["id"]
+                .as_str()
+                .unwrap_or_default();
+            d.directories.push(make_directory(n, conn));
+        }
+        let dir0 = mock_id("dir", 0);
+        for n in 0..3 {
+            let role = &d.organization_roles[n % d.organization_roles.len()];
+            d.directory_mappings.push(make_mapping(n, &dir0, role));
+        }
         for w in 0..n_users / 10 {
             d.waitlist_entries.push(make_waitlist_entry(w));
         }

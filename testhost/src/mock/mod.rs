@@ -72,6 +72,7 @@ mod store;
 mod access;
 mod billing;
 mod bulk;
+mod directories;
 mod instance;
 mod invitations;
 mod machines;

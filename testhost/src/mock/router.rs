@@ -27,7 +27,8 @@ use super::store::Data;
 use super::users::{create_user, delete_user, update_user, user_action, USER_METADATA};
 use super::waitlist::{create_waitlist_entry, waitlist_action};
 use super::{
-    access, billing, instance, invitations, machines, organizations, sessions, users, waitlist,
+    access, billing, directories, instance, invitations, machines, organizations, sessions, users,
+    waitlist,
 };
 
 /// Answer a GET with the resource module that serves its path.
@@ -86,6 +87,9 @@ pub(crate) fn get(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
         Route::Instance(which) => Ok(instance::settings(sh, which)),
         Route::UserTrustedDevices(id) => users::trusted_devices(sh, id),
         Route::TestRuns(id) => instance::test_runs(sh, q, id),
+        Route::Directories => directories::list(sh, q),
+        Route::Directory(id) => Ok(directories::one(sh, id)),
+        Route::DirectoryMappings(id) => directories::mappings(sh, id),
     }
 }
 
@@ -199,6 +203,15 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),
         ("POST", ["machines", id, "scopes"]) => machines::create_scope(data, id, text),
         ("DELETE", ["machines", id, "scopes", other]) => machines::delete_scope(data, id, other),
+        ("POST", ["directories"]) => directories::create(data, text),
+        ("PATCH", ["directories", id]) => directories::update(data, id, text),
+        ("DELETE", ["directories", id]) => directories::delete(data, id),
+        ("POST", ["directories", id, "group_role_mappings"]) => {
+            directories::create_mapping(data, id, text)
+        }
+        ("DELETE", ["directories", id, "group_role_mappings", m]) => {
+            directories::delete_mapping(data, id, m)
+        }
         ("POST", ["api_keys"]) => access::create_api_key(data, text),
         ("PATCH", ["api_keys", id]) => access::update_api_key(data, id, text),
         ("DELETE", ["api_keys", id]) => delete_in(&mut data.dataset.api_keys, "api_key", id),
@@ -300,6 +313,9 @@ pub(crate) enum Route<'a> {
     Instance(&'a str),
     UserTrustedDevices(&'a str),
     TestRuns(&'a str),
+    Directories,
+    Directory(&'a str),
+    DirectoryMappings(&'a str),
 }
 
 impl Route<'_> {
@@ -373,6 +389,9 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["instance", which] => Route::Instance(which),
         ["users", id, "trusted_devices"] => Route::UserTrustedDevices(id),
         ["enterprise_connections", id, "test_runs"] => Route::TestRuns(id),
+        ["directories"] => Route::Directories,
+        ["directories", id] => Route::Directory(id),
+        ["directories", id, "group_role_mappings"] => Route::DirectoryMappings(id),
         _ => return None,
     })
 }

@@ -1244,7 +1244,7 @@ pub static OBJECTS: &[Object] = &[
             complete: true,
             param: Some("subject"),
         }],
-        rows_field: "m2m_tokens",
+        rows_field: Some("m2m_tokens"),
         page_size: Some(100),
         columns: &[
             c("id", Text),

@@ -213,8 +213,8 @@ pub struct Object {
     /// bounds: a range condition on one reads in that order and stops at the first page
     /// with a row past the bound (`updated_at > last_sync`: one request for a few rows).
     pub sorted: &'static [&'static str],
-    /// The field of a list answer that holds the rows (`data`; `m2m_tokens` for M2M tokens).
-    pub rows_field: &'static str,
+    /// The field of a list answer that holds the rows, when not `data` (`m2m_tokens`).
+    pub rows_field: Option<&'static str>,
     /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
     pub columns: &'static [Column],
     /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
@@ -224,7 +224,7 @@ pub struct Object {
     /// A child table: one row per element of this array field of each listed object.
     pub elements: Option<&'static str>,
     /// Largest page the endpoint serves, when below Clerk's usual 500.
-    pub page_size: Option<u32>,
+    pub page_size: Option<u16>,
     /// INSERT, UPDATE and DELETE; None: the object is read-only.
     pub writes: Option<&'static Writes>,
 }
@@ -333,7 +333,7 @@ impl Object {
         list_params: &[],
         unlisted: None,
         sorted: &[],
-        rows_field: "data",
+        rows_field: None,
         columns: &[],
         count_path: None,
         elements: None,
@@ -348,6 +348,11 @@ impl Object {
         } else {
             None
         }
+    }
+
+    /// The field of a list answer that holds the rows.
+    pub fn rows_field(&self) -> &'static str {
+        self.rows_field.unwrap_or("data")
     }
 
     pub fn column(&self, name: &str) -> Option<&'static Column> {

@@ -129,6 +129,6 @@ fn ask_one(
     host.page_received(0, body.len() as i64);
     match object.count_path {
         Some(_) => page::total(object.name, path, &body),
-        None => Ok(page::parse(object.name, path, f.paging, object.rows_field, &body)?.total),
+        None => Ok(page::parse(object.name, path, f.paging, object.rows_field(), &body)?.total),
     }
 }

@@ -81,7 +81,7 @@ impl Pager {
             self.object.name,
             &f.path,
             f.paging,
-            self.object.rows_field,
+            self.object.rows_field(),
             &body,
         )?;
         host.page_received(page.rows.len() as i64, body.len() as i64);

@@ -190,33 +190,39 @@ pub struct ColumnParam {
     pub param: Param,
 }
 
+/// One foreign table. The fields most objects leave empty come last, in one run of zero
+/// bytes that the build packs away (`repr(C)` keeps this order; the table is part of the
+/// component: size, see lib.rs).
 #[derive(Debug)]
+#[repr(C)]
 pub struct Object {
     pub name: &'static str,
-    pub aliases: &'static [&'static str],
+    /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
+    pub columns: &'static [Column],
     /// The instance-wide list; None when a route is required.
     pub list: Option<Endpoint>,
     /// Single-object GETs (404 → no row); the answer must still have `column = x`.
     pub lookups: &'static [Lookup],
     /// Tried in order before the list; the first whose column is pinned wins.
     pub routes: &'static [Route],
+    pub aliases: &'static [&'static str],
     /// Extra parameters sent when a column is referenced.
     pub column_params: &'static [ColumnParam],
     /// Parameters always sent to the object's lists, its routes' included: they turn off
     /// Clerk's hidden defaults (`include_invalid`, `include_free`) so that every row comes back.
     pub list_params: &'static [Param],
-    /// Rows the instance-wide list leaves out unless this parameter asks for them
-    /// (`/invitations` hides revoked ones): read by a second pass when the query does not
-    /// pin the parameter itself.
-    pub unlisted: Option<&'static Param>,
     /// Timestamp columns the list can be ordered by (`order_by=±column`) and no filter
     /// bounds: a range condition on one reads in that order and stops at the first page
     /// with a row past the bound (`updated_at > last_sync`: one request for a few rows).
     pub sorted: &'static [&'static str],
+    /// INSERT, UPDATE and DELETE; None: the object is read-only.
+    pub writes: Option<&'static Writes>,
+    /// Rows the instance-wide list leaves out unless this parameter asks for them
+    /// (`/invitations` hides revoked ones): read by a second pass when the query does not
+    /// pin the parameter itself.
+    pub unlisted: Option<&'static Param>,
     /// The field of a list answer that holds the rows, when not `data` (`m2m_tokens`).
     pub rows_field: Option<&'static str>,
-    /// Columns for IMPORT FOREIGN SCHEMA and derived values; `attrs` is appended.
-    pub columns: &'static [Column],
     /// An endpoint answering `{"total_count": n}` for the list, for `count(*)` when the list
     /// itself has no total (users pages with a cursor). Offset-paged lists carry their
     /// total in every page, so they need none.
@@ -225,8 +231,6 @@ pub struct Object {
     pub elements: Option<&'static str>,
     /// Largest page the endpoint serves, when below Clerk's usual 500.
     pub page_size: Option<u16>,
-    /// INSERT, UPDATE and DELETE; None: the object is read-only.
-    pub writes: Option<&'static Writes>,
 }
 
 /// How a column's value reaches Clerk in a write.
@@ -281,8 +285,10 @@ pub struct BulkSwitch {
     pub max: usize,
 }
 
-/// What a write may do to an object, and at which endpoints.
+/// What a write may do to an object, and at which endpoints. The rarely set fields come
+/// last, in one run of zero bytes (`repr(C)`; size, as for [`Object`]).
 #[derive(Debug)]
+#[repr(C)]
 pub struct Writes {
     /// The object's address: each `{}` is filled from the rowid, split at `/`.
     pub row: &'static str,
@@ -291,9 +297,9 @@ pub struct Writes {
     pub insert: &'static [Settable],
     /// Empty: UPDATE is refused. Plain fields go to one `PATCH {row}`.
     pub update: &'static [Settable],
+    pub delete: Delete,
     /// Fields Clerk requires in every PATCH, even unchanged.
     pub patch_needs: &'static [&'static str],
-    pub delete: Delete,
     /// INSERT: `POST {create}/bulk` with up to this many rows as one JSON array, a lone
     /// row too (0: one `POST {create}` per row).
     pub bulk: usize,

@@ -97,7 +97,11 @@ mod tests {
                 "machine_scopes",
                 "directory_group_role_mappings",
             ];
-            let rowid = if two_ids.iter().any(|p| o.name.starts_with(p)) && o.writes.is_some() {
+            // So do the one-row settings tables, whose rows have no id.
+            let settings = o.name.starts_with("instance_");
+            let rowid = if two_ids.iter().any(|p| o.name.starts_with(p)) && o.writes.is_some()
+                || settings
+            {
                 "rowid"
             } else {
                 "id"

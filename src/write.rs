@@ -560,6 +560,10 @@ fn address(object: &Object, w: &Writes, rowid: &Cell) -> Result<String, String> 
     let Cell::String(id) = rowid else {
         return Err(bad_value(object, object.rowid_column(), "must be text"));
     };
+    // A one-row table (the instance's settings) is addressed by no id.
+    if crate::path::holes(w.row) == 0 {
+        return Ok(w.row.into());
+    }
     // The rowid's parts, joined by `/` (ids never contain one), one per hole.
     let mut parts = Vec::new();
     let mut rest = id.as_str();

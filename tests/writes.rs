@@ -2364,3 +2364,112 @@ fn directories_and_their_group_role_mappings_are_written_and_no_api_key_is_shown
     );
     assert!(read(&mock, "directories", &dir, &["id"]).is_none());
 }
+
+#[test]
+fn instance_settings_are_updated_in_place_and_nothing_else() {
+    let mock = mock(5);
+    let on = server(&mock, true);
+    let protect = table(&mock, "instance_protect");
+    assert_eq!(protect.option("rowid_column"), Some("rowid"));
+    let o = host().update(
+        &on,
+        &protect,
+        vec![],
+        &[("rules_enabled", Some(Cell::Bool(false)))],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            "/instance/protect",
+            json!({"rules_enabled": false})
+        )]
+    );
+    let rows = scan(
+        &mock,
+        "instance_protect",
+        vec![
+            (
+                "rules_enabled".into(),
+                clerk_fdw_testhost::host::TypeOid::Bool,
+            ),
+            ("rowid".into(), clerk_fdw_testhost::host::TypeOid::String),
+        ],
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(rows, vec![vec![Some(Cell::Bool(false)), Some(s(""))]]);
+
+    // The instance itself (addressed by its id, which the path does not take): Clerk
+    // answers 204 with no body; other fields of the endpoint go in attrs.
+    mock.clear_requests();
+    let instance = table(&mock, "instance");
+    let o = host().update(
+        &on,
+        &instance,
+        vec![],
+        &[
+            ("allowed_origins", Some(j(r#"["chrome-extension://abc"]"#))),
+            ("attrs", Some(j(r#"{"hibp": true}"#))),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            "/instance",
+            json!({"allowed_origins": ["chrome-extension://abc"], "hibp": true})
+        )]
+    );
+    let settings = mock.dataset().instance_settings.clone();
+    assert_eq!(
+        settings[0].1["allowed_origins"],
+        json!(["chrome-extension://abc"])
+    );
+
+    // Organization settings: a number and a list; a key Clerk does not take is its 422.
+    mock.clear_requests();
+    let orgs = table(&mock, "instance_organization_settings");
+    let o = host().update(
+        &on,
+        &orgs,
+        vec![],
+        &[
+            ("max_allowed_memberships", Some(Cell::I32(25))),
+            (
+                "domains_enrollment_modes",
+                Some(j(r#"["manual_invitation"]"#)),
+            ),
+        ],
+    );
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "PATCH",
+            "/instance/organization_settings",
+            json!({"max_allowed_memberships": 25, "domains_enrollment_modes": ["manual_invitation"]})
+        )]
+    );
+    // A column Clerk computes is refused before anything is sent.
+    mock.clear_requests();
+    let e = err(&host().update(
+        &on,
+        &orgs,
+        vec![],
+        &[("max_allowed_roles", Some(Cell::I32(3)))],
+    ));
+    assert!(
+        e.contains("instance_organization_settings.max_allowed_roles"),
+        "{e}"
+    );
+    assert!(calls(&mock).is_empty());
+    // One row, which is never created or deleted.
+    let e = err(&host().insert(&on, &protect, &[vec![("rules_enabled", Cell::Bool(true))]]));
+    assert!(e.contains("instance_protect rows cannot be created"), "{e}");
+    let e = err(&host().delete(&on, &protect, vec![]));
+    assert!(e.contains("instance_protect rows cannot be deleted"), "{e}");
+    assert!(calls(&mock).is_empty());
+}

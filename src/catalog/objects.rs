@@ -77,6 +77,10 @@ pub(super) const fn subscription_columns(owner: &'static str) -> [Column; 12] {
 pub(super) const USER_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("user_id");
 pub(super) const ORG_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("organization_id");
 
+/// The `rowid` of a one-row settings table: always '' (Clerk's settings have no id, and
+/// UPDATE needs a row identifier from the scan).
+pub(super) const SETTINGS_ROWID: Column = d!("rowid", Text, Src::Joined(&[]));
+
 pub static OBJECTS: &[Object] = &[
     // identifiers allowed to sign up
     Object {
@@ -1418,6 +1422,7 @@ pub static OBJECTS: &[Object] = &[
             c("allowed_origins", Jsonb),
             c("workspace_id", Text),
         ],
+        writes: Some(&INSTANCE_WRITES),
         ..Object::EMPTY
     },
     Object {
@@ -1427,13 +1432,16 @@ pub static OBJECTS: &[Object] = &[
             c("rules_enabled", Bool),
             c("specter_enabled", Bool),
             c("checks_bypassed", Bool),
+            SETTINGS_ROWID,
         ],
+        writes: Some(&INSTANCE_PROTECT_WRITES),
         ..Object::EMPTY
     },
     Object {
         name: "instance_communication",
         list: list("/instance/communication", Paging::Single, &[]),
-        columns: &[c("blocked_country_codes", Jsonb)],
+        columns: &[c("blocked_country_codes", Jsonb), SETTINGS_ROWID],
+        writes: Some(&INSTANCE_COMMUNICATION_WRITES),
         ..Object::EMPTY
     },
     Object {
@@ -1452,7 +1460,9 @@ pub static OBJECTS: &[Object] = &[
                 "client_id_metadata_documents_block_implicitly_allowed_clients",
                 Bool,
             ),
+            SETTINGS_ROWID,
         ],
+        writes: Some(&INSTANCE_OAUTH_WRITES),
         ..Object::EMPTY
     },
     Object {
@@ -1471,7 +1481,9 @@ pub static OBJECTS: &[Object] = &[
             c("domains_enrollment_modes", Jsonb),
             c("domains_default_role", Text),
             c("initial_role_set_key", Text),
+            SETTINGS_ROWID,
         ],
+        writes: Some(&INSTANCE_ORGANIZATION_WRITES),
         ..Object::EMPTY
     },
 ];

@@ -443,3 +443,46 @@ pub(super) static DIRECTORY_MAPPING_WRITES: Writes = Writes {
     delete: Delete::Delete,
     ..Writes::NONE
 };
+
+/// The instance's settings: one PATCH of the table's own path (the row has no id). Each
+/// column the endpoint takes is settable; the endpoint's other fields go in `attrs`.
+pub(super) const fn settings(row: &'static str, update: &'static [Settable]) -> Writes {
+    Writes {
+        row,
+        update,
+        ..Writes::NONE
+    }
+}
+
+/// `PATCH /instance` (answers 204): `test_mode`, `hibp`, `support_email`, … in `attrs`.
+pub(super) static INSTANCE_WRITES: Writes = settings("/instance", &[field("allowed_origins")]);
+pub(super) static INSTANCE_PROTECT_WRITES: Writes = settings(
+    "/instance/protect",
+    &[field("rules_enabled"), field("specter_enabled")],
+);
+pub(super) static INSTANCE_COMMUNICATION_WRITES: Writes =
+    settings("/instance/communication", &[field("blocked_country_codes")]);
+pub(super) static INSTANCE_OAUTH_WRITES: Writes = settings(
+    "/instance/oauth_application_settings",
+    &[
+        field("dynamic_oauth_client_registration"),
+        field("default_scopes"),
+        field("oauth_jwt_access_tokens"),
+        field("client_id_metadata_documents_advertised"),
+        field("client_id_metadata_documents_only_allow_pre_registered_clients"),
+        field("client_id_metadata_documents_block_implicitly_allowed_clients"),
+    ],
+);
+/// The creator and default domain roles go by id in `attrs` (`creator_role_id`,
+/// `domains_default_role_id`); the row shows their keys.
+pub(super) static INSTANCE_ORGANIZATION_WRITES: Writes = settings(
+    "/instance/organization_settings",
+    &[
+        field("enabled"),
+        field("max_allowed_memberships"),
+        field("admin_delete_enabled"),
+        field("domains_enabled"),
+        field("slug_disabled"),
+        field("domains_enrollment_modes"),
+    ],
+);

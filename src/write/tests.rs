@@ -35,7 +35,7 @@ fn only_writable_objects_on_servers_that_allow_writes_with_the_right_rowid() {
     let plans = find("billing_plans").unwrap();
     let e = target(plans, true, "id").unwrap_err();
     assert!(e.starts_with("billing_plans is read-only"), "{e}");
-    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, organization_roles, organization_permissions, waitlist_entries, organization_domains, enterprise_connections, api_keys, user_email_addresses, user_phone_numbers, user_external_accounts, user_web3_wallets, sessions, users, billing_subscription_items, machines, machine_scopes, m2m_tokens, role_sets, directories, directory_group_role_mappings"), "{e}");
+    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, organization_roles, organization_permissions, waitlist_entries, organization_domains, enterprise_connections, api_keys, user_email_addresses, user_phone_numbers, user_external_accounts, user_web3_wallets, sessions, users, billing_subscription_items, machines, machine_scopes, m2m_tokens, role_sets, directories, directory_group_role_mappings, instance, instance_protect, instance_communication, instance_oauth_application_settings, instance_organization_settings"), "{e}");
     let users = find("users").unwrap();
     let e = target(users, false, "id").unwrap_err();
     assert!(

@@ -449,3 +449,64 @@ pub(crate) fn update_enterprise_connection(
         &ENTERPRISE_UPDATE,
     )
 }
+
+/// The fields each settings endpoint's PATCH takes (the spec; `cookieless_dev`, deprecated,
+/// is left out).
+fn settings_fields(which: &str) -> Option<Fields> {
+    Some(Fields(match which {
+        "" => &[
+            "test_mode",
+            "hibp",
+            "support_email",
+            "clerk_js_version",
+            "development_origin",
+            "allowed_origins[]",
+            "url_based_session_syncing",
+            "preferred_sign_in_strategy_when_password_required",
+        ],
+        "protect" => &["rules_enabled", "specter_enabled"],
+        "communication" => &["blocked_country_codes[]"],
+        "oauth_application_settings" => &[
+            "dynamic_oauth_client_registration",
+            "default_scopes[]",
+            "oauth_jwt_access_tokens",
+            "client_id_metadata_documents_advertised",
+            "client_id_metadata_documents_only_allow_pre_registered_clients",
+            "client_id_metadata_documents_block_implicitly_allowed_clients",
+        ],
+        "organization_settings" => &[
+            "enabled",
+            "max_allowed_memberships",
+            "admin_delete_enabled",
+            "domains_enabled",
+            "slug_disabled",
+            "domains_enrollment_modes[]",
+            "creator_role_id",
+            "domains_default_role_id",
+        ],
+        _ => return None,
+    }))
+}
+
+/// `PATCH /instance[/which]`: the given fields replace the stored ones. `/instance`
+/// answers 204 with no body, the others the settings.
+pub(crate) fn update_settings(data: &mut Data, which: &str, text: &str) -> Result<Resp, Resp> {
+    let fields = settings_fields(which).ok_or_else(Resp::not_found)?;
+    let map = body(text, &fields, true)?;
+    let settings = &mut data.dataset.instance_settings;
+    let (_, stored) = settings
+        .iter_mut()
+        .find(|(w, _)| *w == which)
+        .ok_or_else(Resp::not_found)?;
+    for (k, v) in map {
+        stored[k.as_str()] = v;
+    }
+    if which.is_empty() {
+        return Ok(Resp {
+            status: 204,
+            headers: vec![],
+            body: String::new(),
+        });
+    }
+    Ok(Resp::ok(stored.to_string()))
+}

@@ -203,6 +203,8 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),
         ("POST", ["machines", id, "scopes"]) => machines::create_scope(data, id, text),
         ("DELETE", ["machines", id, "scopes", other]) => machines::delete_scope(data, id, other),
+        ("PATCH", ["instance"]) => instance::update_settings(data, "", text),
+        ("PATCH", ["instance", which]) => instance::update_settings(data, which, text),
         ("POST", ["directories"]) => directories::create(data, text),
         ("PATCH", ["directories", id]) => directories::update(data, id, text),
         ("DELETE", ["directories", id]) => directories::delete(data, id),

@@ -53,8 +53,8 @@ mod bindings;
 
 use bindings::exports::supabase::wrappers::routines::Guest;
 use bindings::supabase::wrappers::types::{
-    Cell as WitCell, Context, FdwError, FdwResult, ImportForeignSchemaStmt, ImportSchemaType,
-    OptionsType, Row, TypeOid, Value as WitValue,
+    Context, FdwError, FdwResult, ImportForeignSchemaStmt, ImportSchemaType, OptionsType, Row,
+    TypeOid, Value as WitValue,
 };
 use bindings::supabase::wrappers::{http, stats, time, utils};
 use config::Config;
@@ -196,56 +196,46 @@ fn pg_type(col: &str, t: TypeOid) -> Result<PgType, FdwError> {
     })
 }
 
-fn qual_value(c: &WitCell) -> QualValue {
+fn qual_value(c: &Cell) -> QualValue {
     match c {
-        WitCell::Bool(b) => QualValue::Bool(*b),
-        WitCell::I8(i) => QualValue::Int((*i).into()),
-        WitCell::I16(i) => QualValue::Int((*i).into()),
-        WitCell::I32(i) => QualValue::Int((*i).into()),
-        WitCell::I64(i) => QualValue::Int(*i),
-        WitCell::F32(f) => QualValue::Float((*f).into()),
-        WitCell::F64(f) | WitCell::Numeric(f) => QualValue::Float(*f),
-        WitCell::String(s) => QualValue::Text(s.clone()),
-        WitCell::Date(s) => QualValue::Date(*s),
-        WitCell::Timestamp(us) | WitCell::Timestamptz(us) => QualValue::Timestamp(*us),
-        WitCell::Json(_) | WitCell::Uuid(_) | WitCell::Other(_) => QualValue::Other,
+        Cell::Bool(b) => QualValue::Bool(*b),
+        Cell::I8(i) => QualValue::Int((*i).into()),
+        Cell::I16(i) => QualValue::Int((*i).into()),
+        Cell::I32(i) => QualValue::Int((*i).into()),
+        Cell::I64(i) => QualValue::Int(*i),
+        Cell::F32(f) => QualValue::Float((*f).into()),
+        Cell::F64(f) | Cell::Numeric(f) => QualValue::Float(*f),
+        Cell::String(s) => QualValue::Text(s.clone()),
+        Cell::Date(s) => QualValue::Date(*s),
+        Cell::Timestamp(us) | Cell::Timestamptz(us) => QualValue::Timestamp(*us),
+        Cell::Json(_) | Cell::Uuid(_) | Cell::Other(_) => QualValue::Other,
     }
 }
 
 /// A cell of a row to write. Timestamps become RFC 3339 text, as Clerk takes them,
 /// formatted by the host; `other` (a type the host does not convert) is kept as text.
-fn model_cell(c: WitCell) -> Cell {
+fn write_cell(c: Cell) -> Cell {
     let rfc3339 = |us: i64, cell: Cell| time::epoch_ms_to_rfc3339(us).map_or(cell, Cell::String);
     match c {
-        WitCell::Bool(b) => Cell::Bool(b),
-        WitCell::I8(i) => Cell::I8(i),
-        WitCell::I16(i) => Cell::I16(i),
-        WitCell::I32(i) => Cell::I32(i),
-        WitCell::I64(i) => Cell::I64(i),
-        WitCell::F32(f) => Cell::F32(f),
-        WitCell::F64(f) => Cell::F64(f),
-        WitCell::Numeric(f) => Cell::Numeric(f),
-        WitCell::String(s) | WitCell::Other(s) => Cell::String(s),
         // The host's function takes microseconds, despite its name.
-        WitCell::Date(s) => rfc3339(s.saturating_mul(1_000_000), Cell::Date(s)),
-        WitCell::Timestamp(us) => rfc3339(us, Cell::Timestamp(us)),
-        WitCell::Timestamptz(us) => rfc3339(us, Cell::Timestamptz(us)),
-        WitCell::Json(s) => Cell::Json(s),
-        WitCell::Uuid(s) => Cell::Uuid(s),
+        Cell::Date(s) => rfc3339(s.saturating_mul(1_000_000), c),
+        Cell::Timestamp(us) | Cell::Timestamptz(us) => rfc3339(us, c),
+        Cell::Other(s) => Cell::String(s),
+        c => c,
     }
 }
 
 fn row_cells(row: &Row) -> Vec<(String, Option<Cell>)> {
     let mut out = Vec::new();
     for (name, cell) in row.cols().into_iter().zip(row.cells()) {
-        out.push((name, cell.map(model_cell)));
+        out.push((name, cell.map(write_cell)));
     }
     out
 }
 
 /// One row of an INSERT, UPDATE or DELETE, planned and sent by the write engine.
-fn apply(rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult {
-    let rowid = rowid.map(model_cell);
+fn apply(rowid: Option<Cell>, row: Option<&Row>) -> FdwResult {
+    let rowid = rowid.map(write_cell);
     let cells = row.map(row_cells).unwrap_or_default();
     let change = match (&rowid, row) {
         (None, _) => write::Change::Insert(&cells),
@@ -266,25 +256,6 @@ fn apply(rowid: Option<WitCell>, row: Option<&Row>) -> FdwResult {
             )
             .map_err(|e| errors::scrub(&e, &config.secret))
     })
-}
-
-fn wit_cell(c: Cell) -> WitCell {
-    match c {
-        Cell::Bool(b) => WitCell::Bool(b),
-        Cell::I8(i) => WitCell::I8(i),
-        Cell::I16(i) => WitCell::I16(i),
-        Cell::I32(i) => WitCell::I32(i),
-        Cell::I64(i) => WitCell::I64(i),
-        Cell::F32(f) => WitCell::F32(f),
-        Cell::F64(f) => WitCell::F64(f),
-        Cell::Numeric(f) => WitCell::Numeric(f),
-        Cell::String(s) => WitCell::String(s),
-        Cell::Date(s) => WitCell::Date(s),
-        Cell::Timestamp(us) => WitCell::Timestamp(us),
-        Cell::Timestamptz(us) => WitCell::Timestamptz(us),
-        Cell::Json(s) => WitCell::Json(s),
-        Cell::Uuid(s) => WitCell::Uuid(s),
-    }
 }
 
 /// `first`: the instance's first scan, where a plan the host may run again is refused.
@@ -421,7 +392,7 @@ impl Guest for ClerkFdw {
                 return Ok(None);
             }
             for cell in cells.drain(..) {
-                row.push(cell.map(wit_cell).as_ref());
+                row.push(cell.as_ref());
             }
             Ok(Some(0))
         })
@@ -467,11 +438,11 @@ impl Guest for ClerkFdw {
         apply(None, Some(row))
     }
 
-    fn update(_ctx: &Context, rowid: WitCell, new_row: &Row) -> FdwResult {
+    fn update(_ctx: &Context, rowid: Cell, new_row: &Row) -> FdwResult {
         apply(Some(rowid), Some(new_row))
     }
 
-    fn delete(_ctx: &Context, rowid: WitCell) -> FdwResult {
+    fn delete(_ctx: &Context, rowid: Cell) -> FdwResult {
         apply(Some(rowid), None)
     }
 

@@ -43,25 +43,27 @@ impl PgType {
     }
 }
 
-/// One output cell, mirroring the WIT `cell` variant.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Bool(bool),
-    I8(i8),
-    I16(i16),
-    I32(i32),
-    I64(i64),
-    F32(f32),
-    F64(f64),
-    Numeric(f64),
-    String(String),
-    /// Seconds since the Unix epoch.
-    Date(i64),
-    /// Microseconds since the Unix epoch.
-    Timestamp(i64),
-    Timestamptz(i64),
-    Json(String),
-    Uuid(String),
+/// One cell: the WIT `cell` variant itself, so cells reach the host with no conversion
+/// (size: see lib.rs). `Other` is text of a type the host does not convert.
+pub use crate::bindings::supabase::wrappers::types::Cell;
+
+impl PartialEq for Cell {
+    fn eq(&self, other: &Cell) -> bool {
+        use Cell::*;
+        match (self, other) {
+            (Bool(a), Bool(b)) => a == b,
+            (I8(a), I8(b)) => a == b,
+            (I16(a), I16(b)) => a == b,
+            (I32(a), I32(b)) => a == b,
+            (I64(a), I64(b)) | (Date(a), Date(b)) => a == b,
+            (Timestamp(a), Timestamp(b)) | (Timestamptz(a), Timestamptz(b)) => a == b,
+            (F32(a), F32(b)) => a == b,
+            (F64(a), F64(b)) | (Numeric(a), Numeric(b)) => a == b,
+            (String(a), String(b)) | (Json(a), Json(b)) => a == b,
+            (Uuid(a), Uuid(b)) | (Other(a), Other(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// A scalar value from a qual (WHERE clause) as the host hands it over.

@@ -145,7 +145,7 @@ impl Replay {
 fn row_bytes(row: &[Option<Cell>]) -> usize {
     let mut n = size_of::<Vec<Option<Cell>>>() + size_of_val(row);
     for cell in row.iter().flatten() {
-        if let Cell::String(s) | Cell::Json(s) | Cell::Uuid(s) = cell {
+        if let Cell::String(s) | Cell::Json(s) | Cell::Uuid(s) | Cell::Other(s) = cell {
             n += s.len();
         }
     }

@@ -694,7 +694,7 @@ fn json_value(cell: &Cell) -> Option<String> {
         Cell::I64(v) => int(*v),
         Cell::F32(v) => whole((*v).into())?,
         Cell::F64(v) | Cell::Numeric(v) => whole(*v)?,
-        Cell::String(s) | Cell::Uuid(s) => quote(s),
+        Cell::String(s) | Cell::Uuid(s) | Cell::Other(s) => quote(s),
         Cell::Json(s) => s.clone(),
         // The adapter hands timestamps over as RFC 3339 text, formatted by the host.
         Cell::Timestamp(_) | Cell::Timestamptz(_) | Cell::Date(_) => return None,

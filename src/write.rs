@@ -411,6 +411,14 @@ pub fn update(
                 actions.push(action(if *b { on } else { off }))
             }
             (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
+            (Put::Action([suffix, _]), Some(cell)) => {
+                let mut body = Body::default();
+                body.add(object, s, cell)?;
+                actions.push(Request {
+                    body: body.finish(),
+                    ..action(suffix)
+                })
+            }
             (Put::Status(moves), cell) => {
                 let to = match cell {
                     Some(Cell::String(v)) => moves.iter().find(|[value, _]| value == v),
@@ -631,7 +639,7 @@ impl Body {
             return Err(bad_value(object, s.column, problem));
         };
         let (key, value) = match s.put {
-            Put::FieldAs(key) => (key, value),
+            Put::FieldAs(key) | Put::Action(&[_, key]) => (key, value),
             Put::List => (s.column, cat(&["[", &value, "]"])),
             Put::Metadata if json::parse(&value).map(|v| v.kind()) != Ok(Kind::Object) => {
                 return Err(bad_value(

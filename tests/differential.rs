@@ -91,6 +91,8 @@ fn base(o: &Object, ds: &Dataset) -> Vec<QualSpec> {
         ("enterprise_connection_test_runs", "enterprise_connection_id") => {
             json!(ds.test_runs[0].0)
         }
+        ("user_billing_credits", "user_id") => json!(ds.credits[0].0),
+        ("organization_billing_credits", "organization_id") => ds.organizations[0]["id"].clone(),
         ("directory_group_role_mappings", "directory_id") => {
             ds.directory_mappings[0]["directory_id"].clone()
         }

@@ -96,6 +96,7 @@ fn the_summary_has_the_catalogs_aliases_and_required_conditions() {
         .count();
     let words = [
         "No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+        "Eleven", "Twelve", "Thirteen",
     ];
     assert!(
         md.contains(&format!(

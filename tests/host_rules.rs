@@ -98,6 +98,12 @@ fn every_object_scans_to_the_end_with_no_sql_at_executor_end() {
             "directory_id",
             ds.directories[0]["id"].clone(),
         ),
+        ("user_billing_credits", "user_id", json!(ds.credits[0].0)),
+        (
+            "organization_billing_credits",
+            "organization_id",
+            ds.organizations[0]["id"].clone(),
+        ),
     ];
     for o in clerk_fdw::catalog::OBJECTS {
         let object = o.name;

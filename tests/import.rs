@@ -4,7 +4,7 @@ mod common;
 use clerk_fdw_testhost::host::ImportListType;
 use common::*;
 
-const OBJECTS: [&str; 43] = [
+const OBJECTS: [&str; 45] = [
     "allowlist_identifiers",
     "blocklist_identifiers",
     "domains",
@@ -23,6 +23,8 @@ const OBJECTS: [&str; 43] = [
     "billing_payment_attempts",
     "user_billing_subscriptions",
     "organization_billing_subscriptions",
+    "user_billing_credits",
+    "organization_billing_credits",
     "sessions",
     "user_email_addresses",
     "user_phone_numbers",
@@ -81,15 +83,19 @@ fn imports_every_table_with_attrs_last() {
             .iter()
             .find(|s| s.starts_with(&format!("create foreign table if not exists {name} (")))
             .unwrap_or_else(|| panic!("{name} missing"));
-        // Every row has an id, except the instance's one-row settings tables and a
-        // machine's scopes (addressed by the two machines' ids).
+        // Every row has an id, except the instance's one-row settings tables, credit
+        // balances (one per payer) and a machine's scopes (addressed by the two machines'
+        // ids).
         let has_id = clerk_fdw::catalog::find(name)
             .unwrap()
             .column("id")
             .is_some();
         assert_eq!(s.contains("  id text,"), has_id, "{s}");
         assert!(
-            has_id || name.starts_with("instance_") || name == "machine_scopes",
+            has_id
+                || name.starts_with("instance_")
+                || name.ends_with("_credits")
+                || name == "machine_scopes",
             "{name}"
         );
         // Every table names its rowid column, so a write reaches the component's checks.

@@ -2,7 +2,7 @@
 //! row once, `attrs` equal to the object Clerk sent.
 
 mod common;
-use clerk_fdw_testhost::host::{QualSpec, TypeOid};
+use clerk_fdw_testhost::host::{Cell, QualSpec, TypeOid};
 use common::*;
 use serde_json::Value;
 
@@ -418,6 +418,50 @@ fn machines_tokens_role_sets_devices_test_runs_and_settings() {
             .count(),
         2
     );
+    // Credit balances: one GET per payer; a payer that never had credits has a row with
+    // a NULL balance, an unknown one none.
+    let (user, balance) = ds.credits[0].clone();
+    let plain = ds.users[0]["id"].as_str().unwrap().to_string();
+    mock.clear_requests();
+    let rows = scan(
+        &mock,
+        "user_billing_credits",
+        cols(&[
+            ("user_id", TypeOid::String),
+            ("balance", TypeOid::I64),
+            ("currency", TypeOid::String),
+        ]),
+        vec![QualSpec::is_in(
+            "user_id",
+            vec![s(&user), s(&plain), s("user_unknown")],
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            vec![
+                Some(s(&user)),
+                Some(Cell::I64(balance["amount"].as_i64().unwrap())),
+                Some(s("USD"))
+            ],
+            vec![Some(s(&plain)), None, None],
+        ]
+    );
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [&user, &plain, "user_unknown"]
+            .iter()
+            .map(|u| format!("/v1/users/{u}/billing/credits"))
+            .collect::<Vec<_>>()
+    );
+    let org = ds.organizations[0]["id"].as_str().unwrap();
+    let org_rows = attrs(
+        "organization_billing_credits",
+        vec![QualSpec::eq("organization_id", s(org))],
+    );
+    assert_eq!(org_rows[0]["balance"]["amount"], 12_500);
     // A directory's group-to-role mappings: one request, by precedence, the role flattened.
     let dir = ds.directories[0]["id"].as_str().unwrap().to_string();
     mock.clear_requests();

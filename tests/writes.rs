@@ -2007,7 +2007,7 @@ fn deleting_a_subscription_item_cancels_it_at_the_end_of_its_period() {
     mock.clear_requests();
     let e = err(&host().update(&on, &t, by_id, &[("status", Some(s("active")))]));
     assert!(
-        e.contains("billing_subscription_items rows cannot be changed in Clerk"),
+        e.contains("billing_subscription_items.status cannot be set by UPDATE"),
         "{e}"
     );
     let e = err(&host().insert(&on, &t, &[vec![("plan_id", s("x"))]]));
@@ -2471,5 +2471,59 @@ fn instance_settings_are_updated_in_place_and_nothing_else() {
     assert!(e.contains("instance_protect rows cannot be created"), "{e}");
     let e = err(&host().delete(&on, &protect, vec![]));
     assert!(e.contains("instance_protect rows cannot be deleted"), "{e}");
+    assert!(calls(&mock).is_empty());
+}
+
+#[test]
+fn setting_a_trial_items_period_end_extends_its_free_trial() {
+    let mock = mock(60);
+    let on = server(&mock, true);
+    let t = table(&mock, "billing_subscription_items");
+    let items = mock.dataset().billing_subscription_items.clone();
+    let trial = items.iter().find(|i| i["is_free_trial"] == true).unwrap();
+    let id = trial["id"].as_str().unwrap().to_string();
+    let in_30_days =
+        chrono::Utc::now().timestamp_micros() / 1_000_000 * 1_000_000 + 30 * 86_400 * 1_000_000;
+    let by_id = vec![QualSpec::eq("id", s(&id))];
+    let set = [("period_end", Some(Cell::Timestamptz(in_30_days)))];
+    assert_eq!(ok(&host().update(&on, &t, by_id.clone(), &set)), 1);
+    let sent = calls(&mock);
+    assert_eq!(sent.len(), 1);
+    let (method, path, body) = &sent[0];
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        (
+            "POST",
+            format!("/v1/billing/subscription_items/{id}/extend_free_trial").as_str()
+        )
+    );
+    // One field, `extend_to`: the same instant as RFC 3339 text.
+    assert_eq!(body.as_object().unwrap().len(), 1);
+    let to = chrono::DateTime::parse_from_rfc3339(body["extend_to"].as_str().unwrap()).unwrap();
+    assert_eq!(to.timestamp_micros(), in_30_days);
+    // The list has no lookup by id: Postgres keeps the one row.
+    let stored = mock.dataset().billing_subscription_items.clone();
+    let stored = stored.iter().find(|i| i["id"] == id.as_str()).unwrap();
+    assert_eq!(stored["period_end"], json!(in_30_days / 1000));
+
+    // An item not in a trial: Clerk's refusal, told as such. NULL is refused before any
+    // request, as is another column.
+    let paid = items.iter().find(|i| i["is_free_trial"] == false).unwrap();
+    let paid = vec![QualSpec::eq("id", s(paid["id"].as_str().unwrap()))];
+    let e = err(&host().update(&on, &t, paid, &set));
+    assert!(e.contains("not in a free trial period"), "{e}");
+    mock.clear_requests();
+    let e = err(&host().update(&on, &t, by_id.clone(), &[("period_end", None)]));
+    assert!(e.contains("cannot be set to NULL"), "{e}");
+    let e = err(&host().update(
+        &on,
+        &t,
+        by_id,
+        &[("period_start", Some(Cell::Timestamptz(in_30_days)))],
+    ));
+    assert!(
+        e.contains("billing_subscription_items.period_start cannot be set by UPDATE"),
+        "{e}"
+    );
     assert!(calls(&mock).is_empty());
 }

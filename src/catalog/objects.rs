@@ -74,6 +74,29 @@ pub(super) const fn subscription_columns(owner: &'static str) -> [Column; 12] {
     ]
 }
 
+/// A payer's credit balance: one object at `path`, for the route's id.
+pub(super) const fn credits_route(column: &'static str, path: &'static str) -> Route {
+    Route {
+        column,
+        endpoint: Endpoint {
+            path,
+            paging: Paging::Single,
+            filters: &[],
+        },
+        by_id: None,
+        complete: true,
+        param: None,
+    }
+}
+
+pub(super) const fn credit_columns(owner: &'static str) -> [Column; 3] {
+    [
+        d!(owner, Text, Src::RouteValue),
+        d!("balance", BigInt, Src::Path(&["balance", "amount"])),
+        d!("currency", Text, Src::Path(&["balance", "currency"])),
+    ]
+}
+
 pub(super) const USER_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("user_id");
 pub(super) const ORG_SUBSCRIPTION_COLUMNS: [Column; 12] = subscription_columns("organization_id");
 
@@ -1186,6 +1209,22 @@ pub static OBJECTS: &[Object] = &[
             param: None,
         }],
         columns: &ORG_SUBSCRIPTION_COLUMNS,
+        ..Object::EMPTY
+    },
+    // the credit balance of a user or an organization (cents; null: never had credits)
+    Object {
+        name: "user_billing_credits",
+        routes: &[credits_route("user_id", "/users/{}/billing/credits")],
+        columns: &credit_columns("user_id"),
+        ..Object::EMPTY
+    },
+    Object {
+        name: "organization_billing_credits",
+        routes: &[credits_route(
+            "organization_id",
+            "/organizations/{}/billing/credits",
+        )],
+        columns: &credit_columns("organization_id"),
         ..Object::EMPTY
     },
     // machines (machine-to-machine authentication) and the machines each may call

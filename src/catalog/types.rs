@@ -252,6 +252,9 @@ pub enum Put {
     Status(&'static [[&'static str; 2]]),
     /// INSERT: fills the create path's `{}` (the parent's id), not sent in the body.
     Parent,
+    /// UPDATE: `[suffix, field]` → `POST {row}{suffix}` with the value as `field`
+    /// (`period_end` of a trial → `/extend_free_trial` with `extend_to`).
+    Action(&'static [&'static str; 2]),
 }
 
 /// A column a write may set.

@@ -373,10 +373,15 @@ pub(super) static ENTERPRISE_CONNECTION_WRITES: Writes = Writes {
     ..Writes::NONE
 };
 
-/// A subscription item: DELETE cancels it at the end of the current billing period
-/// (Clerk's default; the row stays, `canceled`).
+/// A subscription item: UPDATE of `period_end` extends a free trial to that time (Clerk
+/// refuses items not in a trial); DELETE cancels the item at the end of the current
+/// billing period (Clerk's default; the row stays, `canceled`).
 pub(super) static SUBSCRIPTION_ITEM_WRITES: Writes = Writes {
     row: "/billing/subscription_items/{}",
+    update: &[put(
+        "period_end",
+        Put::Action(&["/extend_free_trial", "extend_to"]),
+    )],
     delete: Delete::Cancel,
     ..Writes::NONE
 };

@@ -1,6 +1,6 @@
 //! Billing reads: plans, prices, subscription items, statements and payment attempts.
 
-use super::api::{clerk_param_error, form_error, now_ms, Resp, Q};
+use super::api::{body, clerk_param_error, form_error, now_ms, time_field, Fields, Resp, Q};
 use super::lists::{all_indexes, array_or_envelope, paged_envelope, sort_by_path};
 use super::records::get_str;
 use super::store::Data;
@@ -134,4 +134,51 @@ pub(crate) fn cancel_subscription_item(data: &mut Data, id: &str) -> Result<Resp
     list[i]["canceled_at"] = json!(now);
     list[i]["updated_at"] = json!(now);
     Ok(Resp::ok(list[i].to_string()))
+}
+
+const EXTEND_TRIAL: Fields = Fields(&["extend_to*"]);
+
+/// `POST /billing/subscription_items/{id}/extend_free_trial`: only an item in a free
+/// trial; `extend_to` in the future and at most 365 days away (the spec). The trial ends
+/// then: the item's `period_end`.
+pub(crate) fn extend_free_trial(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &EXTEND_TRIAL, true)?;
+    let to = time_field(&map, "extend_to")?.unwrap_or_default();
+    let list = &mut data.dataset.billing_subscription_items;
+    let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
+    if list[i]["is_free_trial"] != true {
+        return Err(form_error(
+            400,
+            "subscription_item_not_in_free_trial",
+            "not in a free trial",
+            "The subscription item is not in a free trial period.",
+            None,
+        ));
+    }
+    let now = now_ms();
+    if to <= now || to > now + 365 * 24 * 3_600_000 {
+        return Err(clerk_param_error(
+            "extend_to",
+            "extend_to must be in the future and at most 365 days from now.",
+        ));
+    }
+    list[i]["period_end"] = json!(to);
+    list[i]["updated_at"] = json!(now);
+    Ok(Resp::ok(list[i].to_string()))
+}
+
+/// `GET /users/{id}/billing/credits`, `/organizations/{id}/billing/credits`: the payer's
+/// balance, null when it never had credits; 404 for an unknown payer.
+pub(crate) fn credits(sh: &Data, payer: &str) -> Resp {
+    let d = &sh.dataset;
+    let known = d.user_index(payer).is_some() || Data::find(&d.organizations, payer).is_some();
+    if !known {
+        return Resp::not_found();
+    }
+    let balance = d
+        .credits
+        .iter()
+        .find(|(p, _)| p == payer)
+        .map_or(Value::Null, |(_, b)| b.clone());
+    Resp::ok(json!({"object": "commerce_credit_balance", "balance": balance}).to_string())
 }

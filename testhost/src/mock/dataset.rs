@@ -68,6 +68,9 @@ pub struct Dataset {
     pub directories: Vec<Value>,
     /// Three group-to-role mappings of directory 0 (each carries `directory_id`).
     pub directory_mappings: Vec<Value>,
+    /// `(user or organization id, balance)`: users `i` with `i % 4 == 2` and organization
+    /// 0 have credits; every other payer's balance is null.
+    pub credits: Vec<(String, Value)>,
 }
 
 impl Dataset {
@@ -634,6 +637,14 @@ impl Dataset {
                 .unwrap_or_default();
             d.directories.push(make_directory(n, conn));
         }
+        for i in (2..n_users).step_by(4) {
+            d.credits.push((mock_id("user", i), money(500 * i as i64)));
+        }
+        let org0 = d.organizations[0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        d.credits.push((org0, money(12_500)));
         let dir0 = mock_id("dir", 0);
         for n in 0..3 {
             let role = &d.organization_roles[n % d.organization_roles.len()];

@@ -88,6 +88,7 @@ pub(crate) fn get(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
         Route::UserTrustedDevices(id) => users::trusted_devices(sh, id),
         Route::TestRuns(id) => instance::test_runs(sh, q, id),
         Route::Directories => directories::list(sh, q),
+        Route::Credits(payer) => Ok(billing::credits(sh, payer)),
         Route::Directory(id) => Ok(directories::one(sh, id)),
         Route::DirectoryMappings(id) => directories::mappings(sh, id),
     }
@@ -194,6 +195,9 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             "enterprise_connection",
             id,
         ),
+        ("POST", ["billing", "subscription_items", id, "extend_free_trial"]) => {
+            billing::extend_free_trial(data, id, text)
+        }
         ("DELETE", ["billing", "subscription_items", id]) => {
             billing::cancel_subscription_item(data, id)
         }
@@ -317,6 +321,7 @@ pub(crate) enum Route<'a> {
     TestRuns(&'a str),
     Directories,
     Directory(&'a str),
+    Credits(&'a str),
     DirectoryMappings(&'a str),
 }
 
@@ -332,6 +337,7 @@ impl Route<'_> {
                 | Route::Statement(_)
                 | Route::PaymentAttempts(_)
                 | Route::Prices
+                | Route::Credits(_)
         )
     }
 }
@@ -392,6 +398,7 @@ pub(crate) fn route<'a>(segs: &[&'a str]) -> Option<Route<'a>> {
         ["users", id, "trusted_devices"] => Route::UserTrustedDevices(id),
         ["enterprise_connections", id, "test_runs"] => Route::TestRuns(id),
         ["directories"] => Route::Directories,
+        ["users" | "organizations", payer, "billing", "credits"] => Route::Credits(payer),
         ["directories", id] => Route::Directory(id),
         ["directories", id, "group_role_mappings"] => Route::DirectoryMappings(id),
         _ => return None,

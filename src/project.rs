@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use crate::catalog::{Object, Pick, Src};
 use crate::convert::{convert, scrub_nul};
-use crate::json::{self, Val};
+use crate::json::{self, Kind, Val};
 use crate::model::{Cell, PgType, Qual, QueryColumn};
 use crate::text::fill;
 
@@ -94,8 +94,11 @@ impl Projection {
         };
         let mut scrubbed = None;
         for (i, col) in self.columns.iter().enumerate() {
-            // The route's value fills only the column the route pinned.
-            let route_value = route.filter(|(c, _)| *c == col.name).map(|(_, v)| v);
+            // The route's value fills only the column the route pinned, and a rowid built
+            // from it (a credit balance's).
+            let route_value = route
+                .filter(|(c, _)| *c == col.name || matches!(col.src, Src::Joined(_)))
+                .map(|(_, v)| v);
             let mut cell = match resolve(col.src, col, &row, route_value) {
                 Found::Null => Ok(None),
                 Found::Str(s) => convert(
@@ -209,6 +212,8 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
             let mut joined = String::new();
             for (i, s) in srcs.iter().enumerate() {
                 let part = match resolve(s, col, row, route) {
+                    // A number is its JSON text (a credit balance in a rowid).
+                    Found::Json(v) if v.kind() == Kind::Number => Some(v.raw.into()),
                     Found::Json(v) => v.as_str().map(String::from),
                     Found::Str(s) => Some(s.into()),
                     Found::Owned(s) => Some(s),
@@ -224,6 +229,7 @@ fn resolve<'a>(src: &Src, col: &ColumnReader, row: &Row<'a>, route: Option<&'a s
             }
             Found::Owned(joined)
         }
+        Src::Const(text) => Found::Str(text),
         Src::Any(srcs) => {
             for s in srcs.iter() {
                 let f = resolve(s, col, row, route);

@@ -97,8 +97,8 @@ mod tests {
                 "machine_scopes",
                 "directory_group_role_mappings",
             ];
-            // So do the one-row settings tables, whose rows have no id.
-            let settings = o.name.starts_with("instance_");
+            // So do the one-row settings tables and credit balances, whose rows have no id.
+            let settings = o.name.starts_with("instance_") || o.name.ends_with("_credits");
             let rowid = if two_ids.iter().any(|p| o.name.starts_with(p)) && o.writes.is_some()
                 || settings
             {

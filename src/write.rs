@@ -50,6 +50,9 @@ pub struct Statement {
     written: u64,
     /// Rows planned for one bulk request and not sent yet (see [`Batch`]).
     batch: Batch,
+    /// When the statement's first row came (Unix seconds, the host's clock): part of the
+    /// idempotency key of a credit adjustment.
+    started: Option<i64>,
 }
 
 /// Consecutive rows bound for one bulk endpoint; rows after a failed batch are never sent.
@@ -84,6 +87,7 @@ impl Statement {
             writes: target(object, allow_writes, rowid_column)?,
             written: 0,
             batch: Batch::default(),
+            started: None,
         })
     }
 
@@ -91,8 +95,9 @@ impl Statement {
     /// has one for this change. Every check runs here, so a refused row sends nothing more.
     pub fn row(&mut self, host: &mut dyn Host, cfg: &Config, change: Change) -> Result<(), String> {
         let op = change.sql();
-        let requests =
-            plan(self.object, self.writes, change).map_err(|e| self.failed(op, e, "", 0))?;
+        let started = *self.started.get_or_insert_with(|| host.now_secs());
+        let requests = plan(self.object, self.writes, change, started)
+            .map_err(|e| self.failed(op, e, "", 0))?;
         let Some((path, field, max, item)) = bulk(self.writes, change, &requests) else {
             // Rows keep their order: what waits in a batch goes first.
             self.flush(host, cfg)?;
@@ -264,10 +269,16 @@ fn email_of(row: &Cells) -> Option<String> {
 }
 
 /// The requests for one row, in the order they are sent.
-pub fn plan(object: &Object, w: &Writes, change: Change) -> Result<Vec<Request>, String> {
+/// `started`: when the statement began (Unix seconds), for keys Clerk dedupes by.
+pub fn plan(
+    object: &Object,
+    w: &Writes,
+    change: Change,
+    started: i64,
+) -> Result<Vec<Request>, String> {
     Ok(match change {
         Change::Insert(row) => vec![insert(object, w, row)?],
-        Change::Update(rowid, row) => update(object, w, rowid, row)?,
+        Change::Update(rowid, row) => update(object, w, rowid, row, started)?,
         Change::Delete(rowid) => vec![delete(object, w, rowid)?],
     })
 }
@@ -372,6 +383,7 @@ pub fn update(
     w: &Writes,
     rowid: &Cell,
     row: &Cells,
+    started: i64,
 ) -> Result<Vec<Request>, String> {
     if w.update.is_empty() {
         return Err(fill(
@@ -379,7 +391,16 @@ pub fn update(
             &[("object", object.name)],
         ));
     }
-    let address = address(object, w, rowid)?;
+    // A credit balance's rowid ends with the balance the scan read: `user_1/1500`.
+    let mut read = None;
+    let mut owned = None;
+    if let (Some(Put::Credit), Cell::String(id)) = (w.update.first().map(|s| s.put), rowid) {
+        if let Some(at) = find(id, "/") {
+            owned = id.get(..at).map(|ids| Cell::String(ids.into()));
+            read = id.get(at + 1..).and_then(crate::text::parse_i64);
+        }
+    }
+    let address = address(object, w, owned.as_ref().unwrap_or(rowid))?;
     if row.is_empty() {
         // The host drops the rowid column from the SET columns: it cannot change.
         return Err(fill(
@@ -411,6 +432,12 @@ pub fn update(
                 actions.push(action(if *b { on } else { off }))
             }
             (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
+            (Put::Credit, Some(cell)) => {
+                let Cell::String(id) = rowid else { continue };
+                if let Some(r) = credit(object, name, &address, id, read, cell, started)? {
+                    actions.push(r)
+                }
+            }
             (Put::Action([suffix, _]), Some(cell)) => {
                 let mut body = Body::default();
                 body.add(object, s, cell)?;
@@ -488,6 +515,46 @@ pub fn update(
     }
     out.append(&mut actions);
     Ok(out)
+}
+
+/// The ledger entry that takes a credit balance from `read` (the scan's, in the rowid
+/// `id`) to `cell`: none when they are equal, so running the statement twice changes it
+/// once. The idempotency key names the payer, the balance read, the change and the
+/// statement's start: a host retry sends the same one, another statement another.
+fn credit(
+    object: &Object,
+    column: &str,
+    address: &str,
+    id: &str,
+    read: Option<i64>,
+    cell: &Cell,
+    started: i64,
+) -> Result<Option<Request>, String> {
+    let balance = match cell {
+        Cell::I64(v) => Some(*v),
+        Cell::I32(v) => Some(i64::from(*v)),
+        _ => None,
+    };
+    let change = read
+        .zip(balance)
+        .and_then(|(old, new)| new.checked_sub(old));
+    let Some(change) = change else {
+        return Err(bad_value(object, column, "must be a whole number of cents"));
+    };
+    if change == 0 {
+        return Ok(None);
+    }
+    let key = cat(&["clerk_fdw/", id, "/", &int(change), "/", &int(started)]);
+    let verb = if change > 0 { "increase" } else { "decrease" };
+    let mut body = Body::default();
+    body.add_raw("amount", &int(change.unsigned_abs() as i64));
+    body.add_raw("action", &quote(verb));
+    body.add_raw("idempotency_key", &quote(&key));
+    Ok(Some(Request {
+        method: Method::Post,
+        path: address.into(),
+        body: body.finish(),
+    }))
 }
 
 /// DELETE: `DELETE` of the row, or a revoke for invitations.

@@ -108,7 +108,7 @@ fn imports_every_table_with_attrs_last() {
             | "machine_scopes"
             | "directory_group_role_mappings" => "rowid",
             // The one-row settings tables: a constant rowid, as their rows have no id.
-            _ if name.starts_with("instance_") => "rowid",
+            _ if name.starts_with("instance_") || name.ends_with("_credits") => "rowid",
             _ => "id",
         };
         assert!(

@@ -2527,3 +2527,86 @@ fn setting_a_trial_items_period_end_extends_its_free_trial() {
     );
     assert!(calls(&mock).is_empty());
 }
+
+#[test]
+fn setting_a_credit_balance_adds_one_ledger_entry_once() {
+    let mock = mock(20);
+    let on = server(&mock, true);
+    let t = table(&mock, "user_billing_credits");
+    assert_eq!(t.option("rowid_column"), Some("rowid"));
+    let (user, balance) = mock.dataset().credits[0].clone();
+    let old = balance["amount"].as_i64().unwrap();
+    let of = vec![QualSpec::eq("user_id", s(&user))];
+    let set = [("balance", Some(Cell::I64(old + 700)))];
+    assert_eq!(ok(&host().update(&on, &t, of.clone(), &set)), 1);
+    let sent = calls(&mock);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (method, path, body) = &sent[0];
+    assert_eq!(method, "POST");
+    assert_eq!(path, &format!("/v1/users/{user}/billing/credits"));
+    assert_eq!(body["amount"], 700);
+    assert_eq!(body["action"], "increase");
+    let key = body["idempotency_key"].as_str().unwrap().to_string();
+    assert!(
+        key.starts_with(&format!("clerk_fdw/{user}/{old}/700/")),
+        "{key}"
+    );
+    let now = mock.dataset().credits[0].1["amount"].as_i64().unwrap();
+    assert_eq!(now, old + 700);
+
+    // The same statement again: the balance is already that, so nothing is sent.
+    mock.clear_requests();
+    assert_eq!(ok(&host().update(&on, &t, of.clone(), &set)), 1);
+    assert!(calls(&mock).is_empty());
+
+    // The same request sent twice (a retry of the host's HTTP client) is applied once:
+    // Clerk answers the original entry for a known key.
+    let payload = serde_json::to_string(body).unwrap();
+    let headers = vec![
+        (
+            "authorization".to_string(),
+            format!("Bearer {}", mock.api_key()),
+        ),
+        ("content-type".to_string(), "application/json".to_string()),
+    ];
+    let url = format!("{}/users/{user}/billing/credits", mock.base_url());
+    let again = clerk_fdw_testhost::http::request("POST", &url, &headers, &payload).unwrap();
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(mock.dataset().credits[0].1["amount"], old + 700);
+
+    // A payer that never had credits: its balance reads NULL and counts from 0.
+    let fresh = mock.dataset().users[1]["id"].as_str().unwrap().to_string();
+    mock.clear_requests();
+    let of_fresh = vec![QualSpec::eq("user_id", s(&fresh))];
+    let o = host().update(&on, &t, of_fresh, &[("balance", Some(Cell::I64(250)))]);
+    assert_eq!(ok(&o), 1);
+    assert_eq!(calls(&mock)[0].2["amount"], 250);
+    // A decrease; then values Clerk's ledger cannot express are refused before any request.
+    mock.clear_requests();
+    let o = host().update(&on, &t, of.clone(), &[("balance", Some(Cell::I64(old)))]);
+    assert_eq!(ok(&o), 1);
+    assert_eq!(calls(&mock)[0].2["action"], "decrease");
+    mock.clear_requests();
+    let e = err(&host().update(&on, &t, of.clone(), &[("balance", None)]));
+    assert!(e.contains("cannot be set to NULL"), "{e}");
+    let e = err(&host().update(&on, &t, of, &[("currency", Some(s("EUR")))]));
+    assert!(
+        e.contains("user_billing_credits.currency cannot be set by UPDATE"),
+        "{e}"
+    );
+    assert!(calls(&mock).is_empty());
+    // Organizations' balances the same way.
+    let orgs = table(&mock, "organization_billing_credits");
+    let org = mock.dataset().organizations[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let of_org = vec![QualSpec::eq("organization_id", s(&org))];
+    let o = host().update(&on, &orgs, of_org, &[("balance", Some(Cell::I64(10_000)))]);
+    assert_eq!(ok(&o), 1);
+    assert_eq!(
+        calls(&mock)[0].1,
+        format!("/v1/organizations/{org}/billing/credits")
+    );
+    assert_eq!(calls(&mock)[0].2["amount"], 2_500);
+}

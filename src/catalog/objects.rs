@@ -89,11 +89,21 @@ pub(super) const fn credits_route(column: &'static str, path: &'static str) -> R
     }
 }
 
-pub(super) const fn credit_columns(owner: &'static str) -> [Column; 3] {
+pub(super) const fn credit_columns(owner: &'static str) -> [Column; 4] {
     [
         d!(owner, Text, Src::RouteValue),
         d!("balance", BigInt, Src::Path(&["balance", "amount"])),
         d!("currency", Text, Src::Path(&["balance", "currency"])),
+        // The payer and the balance read (0 when it never had credits): UPDATE adjusts
+        // by the difference.
+        d!(
+            "rowid",
+            Text,
+            Src::Joined(&[
+                Src::RouteValue,
+                Src::Any(&[Src::Path(&["balance", "amount"]), Src::Const("0")]),
+            ]),
+        ),
     ]
 }
 
@@ -1216,6 +1226,7 @@ pub static OBJECTS: &[Object] = &[
         name: "user_billing_credits",
         routes: &[credits_route("user_id", "/users/{}/billing/credits")],
         columns: &credit_columns("user_id"),
+        writes: Some(&USER_CREDIT_WRITES),
         ..Object::EMPTY
     },
     Object {
@@ -1225,6 +1236,7 @@ pub static OBJECTS: &[Object] = &[
             "/organizations/{}/billing/credits",
         )],
         columns: &credit_columns("organization_id"),
+        writes: Some(&ORGANIZATION_CREDIT_WRITES),
         ..Object::EMPTY
     },
     // machines (machine-to-machine authentication) and the machines each may call

@@ -142,6 +142,8 @@ pub enum Src {
     /// These values joined with `/`, NULL if one is missing: the `rowid` of an object whose
     /// address in Clerk's API takes two ids (a membership: organization and user).
     Joined(&'static [Src]),
+    /// This text (the fallback of an `Any`).
+    Const(&'static str),
 }
 
 /// A nested field compared with a constant (behind a reference: it keeps `Src` small).
@@ -255,6 +257,10 @@ pub enum Put {
     /// UPDATE: `[suffix, field]` → `POST {row}{suffix}` with the value as `field`
     /// (`period_end` of a trial → `/extend_free_trial` with `extend_to`).
     Action(&'static [&'static str; 2]),
+    /// UPDATE of a credit balance, in cents: one `POST {row}` of the difference from the
+    /// balance the scan read (the rowid's last part), as an increase or a decrease, with an
+    /// idempotency key of the payer, both balances and the statement's start.
+    Credit,
 }
 
 /// A column a write may set.

@@ -491,3 +491,18 @@ pub(super) static INSTANCE_ORGANIZATION_WRITES: Writes = settings(
         field("domains_enrollment_modes"),
     ],
 );
+
+/// A payer's credit balance: `SET balance = x` adjusts it by the difference from the
+/// balance the scan read (`POST …/billing/credits`, a ledger entry in Clerk's default
+/// currency); nothing else changes.
+pub(super) const fn credits(row: &'static str) -> Writes {
+    const BALANCE: &[Settable] = &[put("balance", Put::Credit)];
+    Writes {
+        row,
+        update: BALANCE,
+        ..Writes::NONE
+    }
+}
+
+pub(super) static USER_CREDIT_WRITES: Writes = credits("/users/{}/billing/credits");
+pub(super) static ORGANIZATION_CREDIT_WRITES: Writes = credits("/organizations/{}/billing/credits");

@@ -35,7 +35,7 @@ fn only_writable_objects_on_servers_that_allow_writes_with_the_right_rowid() {
     let plans = find("billing_plans").unwrap();
     let e = target(plans, true, "id").unwrap_err();
     assert!(e.starts_with("billing_plans is read-only"), "{e}");
-    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, organization_roles, organization_permissions, waitlist_entries, organization_domains, enterprise_connections, api_keys, user_email_addresses, user_phone_numbers, user_external_accounts, user_web3_wallets, sessions, users, billing_subscription_items, machines, machine_scopes, m2m_tokens, role_sets, directories, directory_group_role_mappings, instance, instance_protect, instance_communication, instance_oauth_application_settings, instance_organization_settings"), "{e}");
+    assert!(e.ends_with("can change are allowlist_identifiers, blocklist_identifiers, domains, invitations, jwt_templates, oauth_applications, organizations, organization_invitations, organization_memberships, redirect_urls, organization_roles, organization_permissions, waitlist_entries, organization_domains, enterprise_connections, api_keys, user_email_addresses, user_phone_numbers, user_external_accounts, user_web3_wallets, sessions, users, billing_subscription_items, user_billing_credits, organization_billing_credits, machines, machine_scopes, m2m_tokens, role_sets, directories, directory_group_role_mappings, instance, instance_protect, instance_communication, instance_oauth_application_settings, instance_organization_settings"), "{e}");
     let users = find("users").unwrap();
     let e = target(users, false, "id").unwrap_err();
     assert!(
@@ -201,6 +201,7 @@ fn update_splits_a_row_into_patch_metadata_and_actions() {
             ("locked", Some(Cell::Bool(false))),
             ("attrs", json(r#"{"sign_out_of_other_sessions":true}"#)),
         ]),
+        0,
     )
     .unwrap();
     assert_eq!(
@@ -220,7 +221,7 @@ fn update_splits_a_row_into_patch_metadata_and_actions() {
             req(Method::Post, "/users/user_1/unlock", ""),
         ]
     );
-    let only_meta = update(o, w, &rowid, &row(&[("unsafe_metadata", json("{}"))])).unwrap();
+    let only_meta = update(o, w, &rowid, &row(&[("unsafe_metadata", json("{}"))]), 0).unwrap();
     assert_eq!(
         only_meta,
         vec![req(
@@ -235,20 +236,21 @@ fn update_splits_a_row_into_patch_metadata_and_actions() {
 fn update_refuses_nulls_and_values_clerk_cannot_apply() {
     let (o, w) = obj("users");
     let rowid = Cell::String("user_1".into());
-    let e = update(o, w, &rowid, &row(&[("first_name", None)])).unwrap_err();
+    let e = update(o, w, &rowid, &row(&[("first_name", None)]), 0).unwrap_err();
     assert!(
         e.starts_with("users.first_name cannot be set to NULL"),
         "{e}"
     );
-    let e = update(o, w, &rowid, &row(&[("banned", None)])).unwrap_err();
+    let e = update(o, w, &rowid, &row(&[("banned", None)]), 0).unwrap_err();
     assert_eq!(e, "users.banned must be true or false");
-    let e = update(o, w, &rowid, &row(&[("created_by", text("x"))])).unwrap_err();
+    let e = update(o, w, &rowid, &row(&[("created_by", text("x"))]), 0).unwrap_err();
     assert!(e.contains("not a column clerk_fdw knows"), "{e}");
     let e = update(
         o,
         w,
         &rowid,
         &row(&[("primary_email_address", text("a@b.co"))]),
+        0,
     )
     .unwrap_err();
     assert!(
@@ -258,12 +260,12 @@ fn update_refuses_nulls_and_values_clerk_cannot_apply() {
 
     let (o, w) = obj("invitations");
     let inv = Cell::String("inv_1".into());
-    let r = update(o, w, &inv, &row(&[("status", text("revoked"))])).unwrap();
+    let r = update(o, w, &inv, &row(&[("status", text("revoked"))]), 0).unwrap();
     assert_eq!(r, vec![req(Method::Post, "/invitations/inv_1/revoke", "")]);
-    let e = update(o, w, &inv, &row(&[("status", text("pending"))])).unwrap_err();
+    let e = update(o, w, &inv, &row(&[("status", text("pending"))]), 0).unwrap_err();
     assert!(e.contains("can only be set to 'revoked'"), "{e}");
     // No PATCH for invitations, so attrs has nowhere to go.
-    let e = update(o, w, &inv, &row(&[("attrs", json("{}"))])).unwrap_err();
+    let e = update(o, w, &inv, &row(&[("attrs", json("{}"))]), 0).unwrap_err();
     assert!(
         e.starts_with("invitations.attrs cannot be set by UPDATE"),
         "{e}"
@@ -271,14 +273,14 @@ fn update_refuses_nulls_and_values_clerk_cannot_apply() {
 
     assert!(!e.contains("and attrs"), "{e}");
     // The host leaves the rowid out of the SET columns: `set id = …` arrives empty.
-    let e = update(o, w, &inv, &row(&[])).unwrap_err();
+    let e = update(o, w, &inv, &row(&[]), 0).unwrap_err();
     assert_eq!(
         e,
         "UPDATE of invitations cannot change id: it is the row's id in Clerk"
     );
 
     let (o, w) = obj("allowlist_identifiers");
-    let e = update(o, w, &inv, &row(&[("identifier", text("x"))])).unwrap_err();
+    let e = update(o, w, &inv, &row(&[("identifier", text("x"))]), 0).unwrap_err();
     assert!(e.contains("DELETE the row and INSERT a new one"), "{e}");
 }
 
@@ -286,7 +288,7 @@ fn update_refuses_nulls_and_values_clerk_cannot_apply() {
 fn a_jwt_template_patch_carries_name_and_claims() {
     let (o, w) = obj("jwt_templates");
     let id = Cell::String("jtmp_1".into());
-    let e = update(o, w, &id, &row(&[("lifetime", Some(Cell::I32(60)))])).unwrap_err();
+    let e = update(o, w, &id, &row(&[("lifetime", Some(Cell::I32(60)))]), 0).unwrap_err();
     assert_eq!(
         e,
         "UPDATE of jwt_templates must also set name and claims, as Clerk requires them in \
@@ -301,6 +303,7 @@ fn a_jwt_template_patch_carries_name_and_claims() {
             ("name", text("t")),
             ("claims", json(r#"{"a":1}"#)),
         ]),
+        0,
     )
     .unwrap();
     assert_eq!(
@@ -311,6 +314,49 @@ fn a_jwt_template_patch_carries_name_and_claims() {
             r#"{"lifetime":60,"name":"t","claims":{"a":1}}"#
         )]
     );
+}
+
+#[test]
+fn a_credit_balance_is_set_by_one_ledger_entry_of_the_difference() {
+    let (o, w) = obj("user_billing_credits");
+    let read = Cell::String("user_1/1500".into());
+    let set = |v: i64| row(&[("balance", Some(Cell::I64(v)))]);
+    assert_eq!(
+        update(o, w, &read, &set(2000), 1_700_000_000).unwrap(),
+        vec![req(
+            Method::Post,
+            "/users/user_1/billing/credits",
+            r#"{"amount":500,"action":"increase","idempotency_key":"clerk_fdw/user_1/1500/500/1700000000"}"#
+        )]
+    );
+    assert_eq!(
+        update(o, w, &read, &set(0), 7).unwrap(),
+        vec![req(
+            Method::Post,
+            "/users/user_1/billing/credits",
+            r#"{"amount":1500,"action":"decrease","idempotency_key":"clerk_fdw/user_1/1500/-1500/7"}"#
+        )]
+    );
+    // The balance it already has: nothing to send, so a second run changes nothing.
+    assert_eq!(update(o, w, &read, &set(1500), 7).unwrap(), vec![]);
+    // A payer that never had credits reads as 0.
+    let none = Cell::String("user_2/0".into());
+    let r = update(o, w, &none, &set(250), 7).unwrap();
+    assert!(r[0]
+        .body
+        .starts_with(r#"{"amount":250,"action":"increase""#));
+    for bad in [
+        row(&[("balance", None)]),
+        row(&[("balance", text("250"))]),
+        row(&[("currency", text("EUR"))]),
+    ] {
+        let e = update(o, w, &read, &bad, 7).unwrap_err();
+        assert!(e.contains("user_billing_credits."), "{e}");
+    }
+    let e = update(o, w, &read, &row(&[("balance", text("250"))]), 7).unwrap_err();
+    assert!(e.contains("must be a whole number of cents"), "{e}");
+    let e = update(o, w, &Cell::String("user_1".into()), &set(2), 7).unwrap_err();
+    assert!(e.contains("must be a whole number of cents"), "{e}");
 }
 
 #[test]
@@ -442,7 +488,7 @@ fn email_addresses_and_phone_numbers_are_created_with_their_user_and_deleted_by_
         ("is_primary", Some(Cell::Bool(true))),
         ("verification_status", None),
     ]);
-    let r = plan(o, w, Change::Insert(&row_a)).unwrap();
+    let r = plan(o, w, Change::Insert(&row_a), 0).unwrap();
     assert_eq!(
         r,
         vec![req(
@@ -451,19 +497,19 @@ fn email_addresses_and_phone_numbers_are_created_with_their_user_and_deleted_by_
             r#"{"user_id":"user_1","email_address":"a@b.co","primary":true}"#
         )]
     );
-    let r = plan(o, w, Change::Delete(&Cell::String("idn_1".into()))).unwrap();
+    let r = plan(o, w, Change::Delete(&Cell::String("idn_1".into())), 0).unwrap();
     assert_eq!(r, vec![req(Method::Delete, "/email_addresses/idn_1", "")]);
     // Clerk cannot undo "verified" or "primary": UPDATE is refused, whatever it sets.
     let id = Cell::String("idn_1".into());
     let set = row(&[("is_primary", Some(Cell::Bool(false)))]);
-    let e = plan(o, w, Change::Update(&id, &set)).unwrap_err();
+    let e = plan(o, w, Change::Update(&id, &set), 0).unwrap_err();
     assert!(e.contains("user_email_addresses"), "{e}");
     let (o, w) = obj("user_phone_numbers");
     let row_p = row(&[
         ("user_id", text("user_2")),
         ("phone_number", text("+15550100")),
     ]);
-    let r = plan(o, w, Change::Insert(&row_p)).unwrap();
+    let r = plan(o, w, Change::Insert(&row_p), 0).unwrap();
     assert_eq!(
         r,
         vec![req(
@@ -516,7 +562,7 @@ fn only_an_update_of_the_switch_alone_is_batched() {
     let w = users.writes.unwrap();
     let id = Cell::String("user_1".into());
     let ban = vec![("banned".to_string(), Some(Cell::Bool(true)))];
-    let r = plan(users, w, Change::Update(&id, &ban)).unwrap();
+    let r = plan(users, w, Change::Update(&id, &ban), 0).unwrap();
     let (path, field, max, item) = bulk(w, Change::Update(&id, &ban), &r).unwrap();
     assert_eq!(
         (path.as_str(), field, max, item.as_str()),
@@ -526,9 +572,9 @@ fn only_an_update_of_the_switch_alone_is_batched() {
         ("banned".to_string(), Some(Cell::Bool(false))),
         ("first_name".to_string(), Some(Cell::String("A".into()))),
     ];
-    let r = plan(users, w, Change::Update(&id, &both)).unwrap();
+    let r = plan(users, w, Change::Update(&id, &both), 0).unwrap();
     assert!(bulk(w, Change::Update(&id, &both), &r).is_none());
     let locked = vec![("locked".to_string(), Some(Cell::Bool(true)))];
-    let r = plan(users, w, Change::Update(&id, &locked)).unwrap();
+    let r = plan(users, w, Change::Update(&id, &locked), 0).unwrap();
     assert!(bulk(w, Change::Update(&id, &locked), &r).is_none());
 }

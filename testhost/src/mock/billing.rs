@@ -2,7 +2,7 @@
 
 use super::api::{body, clerk_param_error, form_error, now_ms, time_field, Fields, Resp, Q};
 use super::lists::{all_indexes, array_or_envelope, paged_envelope, sort_by_path};
-use super::records::get_str;
+use super::records::{get_str, mock_id, money};
 use super::store::Data;
 
 use serde_json::{json, Value};
@@ -181,4 +181,66 @@ pub(crate) fn credits(sh: &Data, payer: &str) -> Resp {
         .find(|(p, _)| p == payer)
         .map_or(Value::Null, |(_, b)| b.clone());
     Resp::ok(json!({"object": "commerce_credit_balance", "balance": balance}).to_string())
+}
+
+const CREDIT_ADJUST: Fields =
+    Fields(&["amount*", "action*", "currency", "idempotency_key*", "note"]);
+
+/// `POST /users/{id}/billing/credits`, `/organizations/{id}/billing/credits`: one ledger
+/// entry that increases or decreases the balance by `amount` cents (more than zero). A
+/// repeated `idempotency_key` answers the original entry and changes nothing; the same key
+/// with other parameters is a 409.
+pub(crate) fn adjust_credits(data: &mut Data, payer: &str, text: &str) -> Result<Resp, Resp> {
+    let map = body(text, &CREDIT_ADJUST, true)?;
+    let d = &mut data.dataset;
+    if d.user_index(payer).is_none() && Data::find(&d.organizations, payer).is_none() {
+        return Err(Resp::not_found());
+    }
+    let amount = map["amount"].as_i64().filter(|a| *a > 0).ok_or_else(|| {
+        clerk_param_error("amount", "amount must be a whole number greater than zero.")
+    })?;
+    let sign = match map["action"].as_str() {
+        Some("increase") => 1,
+        Some("decrease") => -1,
+        _ => {
+            return Err(clerk_param_error(
+                "action",
+                "action must be increase or decrease.",
+            ))
+        }
+    };
+    let key = map["idempotency_key"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let request = Value::Object(map.clone());
+    if let Some((_, entry, sent)) = d.credit_ledger.iter().find(|(k, _, _)| *k == key) {
+        if *sent != request {
+            return Err(form_error(
+                409,
+                "idempotency_key_conflict",
+                "conflict",
+                "This idempotency key was used with other parameters.",
+                Some("idempotency_key"),
+            ));
+        }
+        return Ok(Resp::ok(entry.to_string()));
+    }
+    let change = sign * amount;
+    let at = d.credits.iter().position(|(p, _)| p == payer);
+    let old = at.map_or(0, |i| d.credits[i].1["amount"].as_i64().unwrap_or(0));
+    let balance = money(old + change);
+    match at {
+        Some(i) => d.credits[i].1 = balance,
+        None => d.credits.push((payer.to_string(), balance)),
+    }
+    let n = d.credit_ledger.len();
+    let entry = json!({
+        "object": "commerce_credit_ledger", "id": mock_id("ccl", n), "payer_id": payer,
+        "amount": money(change), "source_type": "grant", "source_id": mock_id("cgr", n),
+        "note": map.get("note").cloned().unwrap_or(Value::Null),
+        "created_at": chrono::Utc::now().to_rfc3339(),
+    });
+    d.credit_ledger.push((key, entry.clone(), request));
+    Ok(Resp::ok(entry.to_string()))
 }

@@ -71,6 +71,9 @@ pub struct Dataset {
     /// `(user or organization id, balance)`: users `i` with `i % 4 == 2` and organization
     /// 0 have credits; every other payer's balance is null.
     pub credits: Vec<(String, Value)>,
+    /// Credit adjustments made through the API: `(idempotency key, ledger entry, request
+    /// body)`.
+    pub credit_ledger: Vec<(String, Value, Value)>,
 }
 
 impl Dataset {

@@ -195,6 +195,9 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             "enterprise_connection",
             id,
         ),
+        ("POST", ["users" | "organizations", payer, "billing", "credits"]) => {
+            billing::adjust_credits(data, payer, text)
+        }
         ("POST", ["billing", "subscription_items", id, "extend_free_trial"]) => {
             billing::extend_free_trial(data, id, text)
         }

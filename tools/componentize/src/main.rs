@@ -64,7 +64,9 @@ fn strip(binary: &[u8]) -> Result<Vec<u8>> {
 /// The name of a custom section, from its payload.
 fn custom_name(payload: &[u8]) -> Result<&str> {
     let (len, tail) = leb(payload)?;
-    let name = tail.get(..len).context("a custom section name runs past its section")?;
+    let name = tail
+        .get(..len)
+        .context("a custom section name runs past its section")?;
     Ok(std::str::from_utf8(name)?)
 }
 

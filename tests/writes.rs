@@ -1893,6 +1893,23 @@ fn machines_and_api_keys_are_created_changed_and_deleted_and_no_secret_is_shown(
     let e = err(&host().update(&on, &keys, by_id(&key), &[("name", Some(s("x")))]));
     assert!(e.contains("api_keys.name cannot be set by UPDATE"), "{e}");
     assert!(writes(&mock).is_empty());
+    // A revocation reason revokes the key with it (the key stays, revoked).
+    let set = [("revocation_reason", Some(s("rotated")))];
+    assert_eq!(ok(&host().update(&on, &keys, by_id(&key), &set)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/api_keys/{key}/revoke"),
+            json!({"revocation_reason": "rotated"})
+        )]
+    );
+    let row = read(&mock, "api_keys", &key, &["revoked", "revocation_reason"]).unwrap();
+    assert_eq!(
+        row,
+        json!({"revoked": true, "revocation_reason": "rotated"})
+    );
+    mock.clear_requests();
     assert_eq!(ok(&host().delete(&on, &keys, by_id(&key))), 1);
     assert_eq!(
         calls(&mock),
@@ -2051,6 +2068,29 @@ fn deleting_an_m2m_token_revokes_it() {
     assert_eq!(tok["revoked"], json!(true));
     let e = err(&host().insert(&on, &t, &[vec![("subject", s(&subject))]]));
     assert!(e.contains("m2m_tokens rows cannot be created"), "{e}");
+    // Setting a revocation reason revokes with it.
+    let other = mock
+        .dataset()
+        .m2m_tokens
+        .iter()
+        .find(|t| t["revoked"] == false && t["subject"] == subject.as_str())
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .unwrap();
+    mock.clear_requests();
+    let q = vec![
+        QualSpec::eq("subject", s(&subject)),
+        QualSpec::eq("id", s(&other)),
+    ];
+    let set = [("revocation_reason", Some(s("leaked")))];
+    assert_eq!(ok(&host().update(&on, &t, q, &set)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "POST",
+            &format!("/m2m_tokens/{other}/revoke"),
+            json!({"revocation_reason": "leaked"})
+        )]
+    );
 }
 
 #[test]

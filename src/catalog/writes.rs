@@ -323,6 +323,13 @@ pub(super) static MACHINE_SCOPE_WRITES: Writes = Writes {
     ..Writes::NONE
 };
 
+/// Setting `revocation_reason` revokes a key (or an M2M token) with that reason: Clerk's
+/// `POST …/revoke` (DELETE of an API key deletes it).
+pub(super) const REVOKE_WITH_REASON: Settable = put(
+    "revocation_reason",
+    Put::Action(&["/revoke", "revocation_reason"]),
+);
+
 /// An API key of a user or an organization. Clerk's answer to INSERT carries the key's
 /// secret, which is never shown: only the id is told.
 pub(super) static API_KEY_WRITES: Writes = Writes {
@@ -342,6 +349,7 @@ pub(super) static API_KEY_WRITES: Writes = Writes {
         field("scopes"),
         field("claims"),
         field("subject"),
+        REVOKE_WITH_REASON,
     ],
     delete: Delete::Delete,
     ..Writes::NONE
@@ -390,6 +398,7 @@ pub(super) static SUBSCRIPTION_ITEM_WRITES: Writes = Writes {
 /// Only opaque tokens are stored, so only they can be revoked.
 pub(super) static M2M_TOKEN_WRITES: Writes = Writes {
     row: "/m2m_tokens/{}",
+    update: &[REVOKE_WITH_REASON],
     delete: Delete::Revoke("{}"),
     ..Writes::NONE
 };

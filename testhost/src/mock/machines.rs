@@ -108,9 +108,9 @@ pub(crate) fn update_machine(data: &mut Data, id: &str, text: &str) -> Result<Re
 
 const M2M_REVOKE: Fields = Fields(&["revocation_reason"]);
 
-/// `POST /m2m_tokens/{id}/revoke`: the spec requires a JSON body (`revocation_reason` is
-/// optional), so an empty one is refused as malformed.
-pub(crate) fn revoke_m2m_token(data: &mut Data, id: &str, text: &str) -> Result<Resp, Resp> {
+/// `POST /m2m_tokens/{id}/revoke`, `POST /api_keys/{id}/revoke`: the spec requires a JSON
+/// body (`revocation_reason` is optional), so an empty one is refused as malformed.
+pub(crate) fn revoke_in(list: &mut [Value], id: &str, text: &str) -> Result<Resp, Resp> {
     if text.trim().is_empty() {
         return Err(form_error(
             400,
@@ -121,7 +121,6 @@ pub(crate) fn revoke_m2m_token(data: &mut Data, id: &str, text: &str) -> Result<
         ));
     }
     let map = body(text, &M2M_REVOKE, true)?;
-    let list = &mut data.dataset.m2m_tokens;
     let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
     list[i]["revoked"] = json!(true);
     list[i]["revocation_reason"] = map.get("revocation_reason").cloned().unwrap_or(Value::Null);

@@ -204,7 +204,12 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
         ("DELETE", ["billing", "subscription_items", id]) => {
             billing::cancel_subscription_item(data, id)
         }
-        ("POST", ["m2m_tokens", id, "revoke"]) => machines::revoke_m2m_token(data, id, text),
+        ("POST", ["m2m_tokens", id, "revoke"]) => {
+            machines::revoke_in(&mut data.dataset.m2m_tokens, id, text)
+        }
+        ("POST", ["api_keys", id, "revoke"]) => {
+            machines::revoke_in(&mut data.dataset.api_keys, id, text)
+        }
         ("POST", ["machines"]) => machines::create_machine(data, text),
         ("PATCH", ["machines", id]) => machines::update_machine(data, id, text),
         ("DELETE", ["machines", id]) => delete_in(&mut data.dataset.machines, "machine", id),

@@ -432,6 +432,7 @@ pub fn update(
                 actions.push(action(if *b { on } else { off }))
             }
             (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
+            (Put::Refused(why), _) => return Err(bad_value(object, name, why)),
             (Put::Credit, Some(cell)) => {
                 let Cell::String(id) = rowid else { continue };
                 if let Some(r) = credit(object, name, &address, id, read, cell, started)? {

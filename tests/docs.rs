@@ -125,16 +125,17 @@ fn writes_line(o: &clerk_fdw::catalog::Object) -> Option<String> {
         ),
         None => "INSERT is refused".to_string(),
     };
-    let update = match (w.update.is_empty(), w.has_patch()) {
+    // Columns declared only to be refused with a reason are not settable.
+    let settable: Vec<&str> = w
+        .update
+        .iter()
+        .filter(|s| !matches!(s.put, clerk_fdw::catalog::Put::Refused(_)))
+        .map(|s| s.column)
+        .collect();
+    let update = match (settable.is_empty(), w.has_patch()) {
         (true, _) => "UPDATE is refused".to_string(),
-        (false, true) => format!(
-            "UPDATE sets {} and `attrs`",
-            list(w.update.iter().map(|s| s.column).collect())
-        ),
-        (false, false) => format!(
-            "UPDATE sets {}",
-            list(w.update.iter().map(|s| s.column).collect())
-        ),
+        (false, true) => format!("UPDATE sets {} and `attrs`", list(settable)),
+        (false, false) => format!("UPDATE sets {}", list(settable)),
     };
     let delete = match w.delete {
         Delete::Delete => "DELETE deletes",

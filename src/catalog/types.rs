@@ -261,6 +261,8 @@ pub enum Put {
     /// balance the scan read (the rowid's last part), as an increase or a decrease, with an
     /// idempotency key of the payer, both balances and the statement's start.
     Credit,
+    /// Refused, for this reason: a change Clerk's API can make, but not as SET says.
+    Refused(&'static str),
 }
 
 /// A column a write may set.

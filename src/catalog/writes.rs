@@ -116,10 +116,21 @@ pub(super) static MEMBERSHIP_WRITES: Writes = Writes {
         put("public_metadata", METADATA),
         put("private_metadata", METADATA),
     ],
-    update: &[field("role")],
+    update: &[
+        field("role"),
+        put("public_metadata", MERGED),
+        put("private_metadata", MERGED),
+    ],
     delete: Delete::Delete,
     ..Writes::NONE
 };
+
+/// A membership's metadata: Clerk's only endpoint merges what it is sent into the stored
+/// object, so a SET that drops a key would keep it.
+pub(super) const MERGED: Put = Put::Refused(
+    "cannot be replaced: Clerk merges a membership's metadata into what it holds, so a key \
+     the new value leaves out would stay. Change it in the Clerk dashboard",
+);
 
 pub(super) static ORG_INVITATION_WRITES: Writes = Writes {
     row: "/organizations/{}/invitations/{}",

@@ -420,8 +420,13 @@ pub fn update(
             continue;
         }
         let s = settable(object, w.update, "UPDATE", name, patches)?;
+        // `POST {row}/action`, or a DELETE whose query string asks for a variant of it
+        // (`?end_now=true` ends a subscription item now).
         let action = |suffix: &str| Request {
-            method: Method::Post,
+            method: match suffix.as_bytes() {
+                [b'?', ..] => Method::Delete,
+                _ => Method::Post,
+            },
             path: cat(&[&address, suffix]),
             body: String::new(),
         };

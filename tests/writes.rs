@@ -583,7 +583,9 @@ fn memberships_are_addressed_by_organization_and_user() {
     ];
     let e = err(&host().update(&on, &members, q.clone(), &set));
     assert!(
-        e.contains("organization_memberships.public_metadata cannot be replaced: Clerk merges"),
+        e.contains(
+            "organization_memberships.public_metadata cannot be replaced: Clerk only merges"
+        ),
         "{e}"
     );
     assert!(calls(&mock).is_empty());
@@ -2022,12 +2024,35 @@ fn deleting_a_subscription_item_cancels_it_at_the_end_of_its_period() {
     // Twice is Clerk's error; INSERT and UPDATE are refused before any request.
     let e = err(&host().delete(&on, &t, by_id.clone()));
     assert!(e.contains("subscription_item_not_active"), "{e}");
+    // `status = 'ended'` ends it now: DELETE with end_now; other statuses are refused.
     mock.clear_requests();
-    let e = err(&host().update(&on, &t, by_id, &[("status", Some(s("active")))]));
+    let e = err(&host().update(&on, &t, by_id.clone(), &[("status", Some(s("active")))]));
     assert!(
-        e.contains("billing_subscription_items.status cannot be set by UPDATE"),
+        e.contains("billing_subscription_items.status can only be set to 'ended'"),
         "{e}"
     );
+    assert!(writes(&mock).is_empty());
+    let set = [("status", Some(s("ended")))];
+    assert_eq!(ok(&host().update(&on, &t, by_id.clone(), &set)), 1);
+    assert_eq!(
+        calls(&mock),
+        vec![c(
+            "DELETE",
+            &format!("/billing/subscription_items/{id}"),
+            Value::Null
+        )]
+    );
+    assert_eq!(writes(&mock)[0].param("end_now"), Some("true"));
+    let rows = scan(
+        &mock,
+        "billing_subscription_items",
+        text_cols(&["id", "status"]),
+        by_id.clone(),
+    )
+    .unwrap();
+    let row: Vec<_> = rows.into_iter().filter(|r| r[0] == Some(s(&id))).collect();
+    assert_eq!(row, vec![vec![Some(s(&id)), Some(s("ended"))]]);
+    mock.clear_requests();
     let e = err(&host().insert(&on, &t, &[vec![("plan_id", s("x"))]]));
     assert!(
         e.contains("rows cannot be created through Clerk's API"),

@@ -250,7 +250,8 @@ pub enum Put {
     /// UPDATE of a boolean: `POST {row}{on}` for true, `POST {row}{off}` for false.
     Switch(&'static [&'static str; 2]),
     /// UPDATE of a status to one of these values: `[value, suffix]` → `POST {row}{suffix}`
-    /// (`'revoked'` → `/revoke`). Other values are refused.
+    /// (`'revoked'` → `/revoke`), or `DELETE {row}{suffix}` when the suffix is a query
+    /// string (`'ended'` → `?end_now=true`). Other values are refused.
     Status(&'static [[&'static str; 2]]),
     /// INSERT: fills the create path's `{}` (the parent's id), not sent in the body.
     Parent,

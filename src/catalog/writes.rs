@@ -128,8 +128,8 @@ pub(super) static MEMBERSHIP_WRITES: Writes = Writes {
 /// A membership's metadata: Clerk's only endpoint merges what it is sent into the stored
 /// object, so a SET that drops a key would keep it.
 pub(super) const MERGED: Put = Put::Refused(
-    "cannot be replaced: Clerk merges a membership's metadata into what it holds, so a key \
-     the new value leaves out would stay. Change it in the Clerk dashboard",
+    "cannot be replaced: Clerk only merges a membership's metadata, so a key the new value \
+     leaves out would stay. Change it in the Clerk dashboard",
 );
 
 pub(super) static ORG_INVITATION_WRITES: Writes = Writes {
@@ -393,14 +393,18 @@ pub(super) static ENTERPRISE_CONNECTION_WRITES: Writes = Writes {
 };
 
 /// A subscription item: UPDATE of `period_end` extends a free trial to that time (Clerk
-/// refuses items not in a trial); DELETE cancels the item at the end of the current
-/// billing period (Clerk's default; the row stays, `canceled`).
+/// refuses items not in a trial), of `status` to `'ended'` cancels it now (`DELETE` with
+/// `end_now`); DELETE cancels it at the end of the current billing period (Clerk's
+/// default; the row stays, `canceled`).
 pub(super) static SUBSCRIPTION_ITEM_WRITES: Writes = Writes {
     row: "/billing/subscription_items/{}",
-    update: &[put(
-        "period_end",
-        Put::Action(&["/extend_free_trial", "extend_to"]),
-    )],
+    update: &[
+        put(
+            "period_end",
+            Put::Action(&["/extend_free_trial", "extend_to"]),
+        ),
+        put("status", Put::Status(&[["ended", "?end_now=true"]])),
+    ],
     delete: Delete::Cancel,
     ..Writes::NONE
 };

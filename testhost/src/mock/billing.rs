@@ -111,16 +111,19 @@ pub(crate) fn prices(sh: &Data, q: &Q) -> Result<Resp, Resp> {
     Ok(array_or_envelope(q, &d.billing_prices, &idx, limit, offset))
 }
 
-/// `DELETE /billing/subscription_items/{id}` (no `end_now`): canceled at the end of the
-/// current period, so the item stays, `canceled` with `canceled_at` set. An item that has
-/// ended or was canceled already is refused.
-pub(crate) fn cancel_subscription_item(data: &mut Data, id: &str) -> Result<Resp, Resp> {
+/// `DELETE /billing/subscription_items/{id}`: without `end_now`, canceled at the end of
+/// the current period, so the item stays, `canceled` with `canceled_at` set; with
+/// `end_now=true`, ended now (`ended`, `ended_at`), a canceled item too. An item that has
+/// ended, or was canceled already without `end_now`, is refused.
+pub(crate) fn cancel_subscription_item(data: &mut Data, id: &str, q: &Q) -> Result<Resp, Resp> {
+    let end_now = q.bool_opt("end_now")?.unwrap_or(false);
     let list = &mut data.dataset.billing_subscription_items;
     let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
     if matches!(
         get_str(&list[i], "status"),
         Some("canceled" | "ended" | "expired")
-    ) {
+    ) && !(end_now && get_str(&list[i], "status") == Some("canceled"))
+    {
         return Err(form_error(
             422,
             "subscription_item_not_active",
@@ -130,8 +133,11 @@ pub(crate) fn cancel_subscription_item(data: &mut Data, id: &str) -> Result<Resp
         ));
     }
     let now = now_ms();
-    list[i]["status"] = json!("canceled");
+    list[i]["status"] = json!(if end_now { "ended" } else { "canceled" });
     list[i]["canceled_at"] = json!(now);
+    if end_now {
+        list[i]["ended_at"] = json!(now);
+    }
     list[i]["updated_at"] = json!(now);
     Ok(Resp::ok(list[i].to_string()))
 }

@@ -95,7 +95,7 @@ pub(crate) fn get(sh: &Data, r: Route, q: &Q) -> Result<Resp, Resp> {
 }
 
 /// Answer a POST, PUT, PATCH or DELETE, changing the dataset.
-pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) -> Resp {
+pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], q: &Q, text: &str) -> Resp {
     let r = match (method, segs) {
         ("POST", ["users"]) => create_user(data, text),
         ("PATCH", ["users", id]) => update_user(data, id, text),
@@ -202,7 +202,7 @@ pub(crate) fn write(data: &mut Data, method: &str, segs: &[&str], text: &str) ->
             billing::extend_free_trial(data, id, text)
         }
         ("DELETE", ["billing", "subscription_items", id]) => {
-            billing::cancel_subscription_item(data, id)
+            billing::cancel_subscription_item(data, id, q)
         }
         ("POST", ["m2m_tokens", id, "revoke"]) => {
             machines::revoke_in(&mut data.dataset.m2m_tokens, id, text)
@@ -462,7 +462,7 @@ pub(crate) fn respond(
     let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     if method != "GET" {
         let mut data = data.write().unwrap();
-        let done = write(&mut data, method, &segs, body);
+        let done = write(&mut data, method, &segs, &Q(query), body);
         return fault.map_or(done, |(r, _)| r);
     }
     let Some(r) = route(&segs) else {

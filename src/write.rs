@@ -397,7 +397,7 @@ pub fn update(
     if let (Some(Put::Credit), Cell::String(id)) = (w.update.first().map(|s| s.put), rowid) {
         if let Some(at) = find(id, "/") {
             owned = id.get(..at).map(|ids| Cell::String(ids.into()));
-            read = id.get(at + 1..).and_then(crate::text::parse_i64);
+            read = id.get(at + 1..).and_then(crate::text::parse_i64).map(|b| (id, b));
         }
     }
     let address = address(object, w, owned.as_ref().unwrap_or(rowid))?;
@@ -439,8 +439,7 @@ pub fn update(
             (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
             (Put::Refused(why), _) => return Err(bad_value(object, name, why)),
             (Put::Credit, Some(cell)) => {
-                let Cell::String(id) = rowid else { continue };
-                if let Some(r) = credit(object, name, &address, id, read, cell, started)? {
+                if let Some(r) = credit(object, name, &address, read, cell, started)? {
                     actions.push(r)
                 }
             }
@@ -523,16 +522,16 @@ pub fn update(
     Ok(out)
 }
 
-/// The ledger entry that takes a credit balance from `read` (the scan's, in the rowid
-/// `id`) to `cell`: none when they are equal, so running the statement twice changes it
-/// once. The idempotency key names the payer, the balance read, the change and the
-/// statement's start: a host retry sends the same one, another statement another.
+/// The ledger entry that takes a credit balance to `cell` from the balance the scan read
+/// (`read`: the rowid and that balance): none when they are equal, so running the
+/// statement twice changes it once. The idempotency key names the payer, the balance read,
+/// the change and the statement's start: a host retry sends the same one, another
+/// statement another.
 fn credit(
     object: &Object,
     column: &str,
     address: &str,
-    id: &str,
-    read: Option<i64>,
+    read: Option<(&String, i64)>,
     cell: &Cell,
     started: i64,
 ) -> Result<Option<Request>, String> {
@@ -543,8 +542,8 @@ fn credit(
     };
     let change = read
         .zip(balance)
-        .and_then(|(old, new)| new.checked_sub(old));
-    let Some(change) = change else {
+        .and_then(|((id, old), new)| Some((id, new.checked_sub(old)?)));
+    let Some((id, change)) = change else {
         return Err(bad_value(object, column, "must be a whole number of cents"));
     };
     if change == 0 {

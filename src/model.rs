@@ -1,5 +1,6 @@
 //! Plain data types shared by the pure modules. The WIT adapter (`lib.rs`) converts the
-//! host's resources into these, so everything else is testable natively.
+//! host's resources into these, so everything else is testable natively; a cell is the
+//! WIT `cell` itself (a plain enum, which native tests build too).
 
 use crate::prelude::*;
 

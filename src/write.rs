@@ -397,7 +397,10 @@ pub fn update(
     if let (Some(Put::Credit), Cell::String(id)) = (w.update.first().map(|s| s.put), rowid) {
         if let Some(at) = find(id, "/") {
             owned = id.get(..at).map(|ids| Cell::String(ids.into()));
-            read = id.get(at + 1..).and_then(crate::text::parse_i64).map(|b| (id, b));
+            read = id
+                .get(at + 1..)
+                .and_then(crate::text::parse_i64)
+                .map(|b| (id, b));
         }
     }
     let address = address(object, w, owned.as_ref().unwrap_or(rowid))?;
@@ -438,6 +441,13 @@ pub fn update(
             }
             (Put::Switch(..), _) => return Err(bad_value(object, name, "must be true or false")),
             (Put::Refused(why), _) => return Err(bad_value(object, name, why)),
+            (Put::Credit, None) => {
+                return Err(bad_value(
+                    object,
+                    name,
+                    "cannot be NULL (one never set reads NULL): add to coalesce(balance, 0)",
+                ))
+            }
             (Put::Credit, Some(cell)) => {
                 if let Some(r) = credit(object, name, &address, read, cell, started)? {
                     actions.push(r)
@@ -535,16 +545,16 @@ fn credit(
     cell: &Cell,
     started: i64,
 ) -> Result<Option<Request>, String> {
+    // The column is bigint (`import foreign schema` declares it so).
     let balance = match cell {
         Cell::I64(v) => Some(*v),
-        Cell::I32(v) => Some(i64::from(*v)),
         _ => None,
     };
     let change = read
         .zip(balance)
         .and_then(|((id, old), new)| Some((id, new.checked_sub(old)?)));
     let Some((id, change)) = change else {
-        return Err(bad_value(object, column, "must be a whole number of cents"));
+        return Err(bad_value(object, column, "must be a bigint of cents"));
     };
     if change == 0 {
         return Ok(None);

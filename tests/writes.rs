@@ -2653,8 +2653,12 @@ fn setting_a_credit_balance_adds_one_ledger_entry_once() {
     assert_eq!(ok(&o), 1);
     assert_eq!(calls(&mock)[0].2["action"], "decrease");
     mock.clear_requests();
+    // `balance + n` on a balance never set is NULL in SQL: the error says what to write.
     let e = err(&host().update(&on, &t, of.clone(), &[("balance", None)]));
-    assert!(e.contains("cannot be set to NULL"), "{e}");
+    assert!(
+        e.contains("user_billing_credits.balance cannot be NULL (one never set reads NULL): add to coalesce(balance, 0)"),
+        "{e}"
+    );
     let e = err(&host().update(&on, &t, of, &[("currency", Some(s("EUR")))]));
     assert!(
         e.contains("user_billing_credits.currency cannot be set by UPDATE"),

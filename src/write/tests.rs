@@ -354,9 +354,9 @@ fn a_credit_balance_is_set_by_one_ledger_entry_of_the_difference() {
         assert!(e.contains("user_billing_credits."), "{e}");
     }
     let e = update(o, w, &read, &row(&[("balance", text("250"))]), 7).unwrap_err();
-    assert!(e.contains("must be a whole number of cents"), "{e}");
+    assert!(e.contains("must be a bigint of cents"), "{e}");
     let e = update(o, w, &Cell::String("user_1".into()), &set(2), 7).unwrap_err();
-    assert!(e.contains("must be a whole number of cents"), "{e}");
+    assert!(e.contains("must be a bigint of cents"), "{e}");
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! The deterministic dataset the mock serves (conventions in the module docs of `mock`).
 
-use super::directories::{make_directory, make_mapping};
 use super::records::{
-    compact, get_i64, get_path, get_str, make_api_key, make_enterprise_connection,
-    make_instance_settings, make_m2m_token, make_machine, make_org_domain, make_permissions,
-    make_plans, make_price, make_role_sets, make_roles, make_session, make_subscription,
-    make_test_run, make_trusted_device, make_user, make_waitlist_entry, mock_id, money, obj,
-    org_count, par_map, payer_for_org, payer_for_user, payment_method, public_user_data,
-    user_created_at, user_identifier, UserTraits, BASE_TIME_MS, DAY, HOUR, INSTANCE_ID, ORG_NAMES,
+    compact, get_i64, get_path, get_str, make_api_key, make_directory, make_enterprise_connection,
+    make_instance_settings, make_m2m_token, make_machine, make_mapping, make_org_domain,
+    make_permissions, make_plans, make_price, make_role_sets, make_roles, make_session,
+    make_subscription, make_test_run, make_trusted_device, make_user, make_waitlist_entry, mock_id,
+    money, obj, org_count, par_map, payer_for_org, payer_for_user, payment_method,
+    public_user_data, user_created_at, user_identifier, UserTraits, BASE_TIME_MS, DAY, HOUR,
+    INSTANCE_ID, ORG_NAMES,
 };
 use serde_json::json;
 use serde_json::Value;

@@ -1024,3 +1024,33 @@ pub(crate) fn make_test_run(n: usize) -> Value {
         "created_at": BASE_TIME_MS + n as i64 * HOUR,
     })
 }
+
+/// Directory `n`, provisioning through enterprise connection `connection`: the first has
+/// group-to-role mapping on, the second off.
+pub(crate) fn make_directory(n: usize, connection: &str) -> Value {
+    let id = mock_id("dir", n);
+    let at = BASE_TIME_MS + n as i64 * DAY;
+    json!({
+        "object": "directory", "id": id, "name": format!("directory {n}"),
+        "enterprise_connection_id": connection,
+        "endpoint_url": format!("https://api.clerk.com/v1/directories/{id}/scim/v2"),
+        "provider": if n == 0 { "okta" } else { "entra_id" },
+        "enabled": true, "group_role_mapping_enabled": n == 0,
+        "attribute_mapping": {"first_name": "name.givenName", "last_name": "name.familyName"},
+        "custom_attributes": [], "api_key": null, "created_at": at, "updated_at": at,
+    })
+}
+
+/// Mapping `n` of `directory`: group `group-<n>` to `role`, precedence `n + 1`.
+pub(crate) fn make_mapping(n: usize, directory: &str, role: &Value) -> Value {
+    let at = BASE_TIME_MS + n as i64 * HOUR;
+    let group = format!("group-{n}");
+    let name = format!("Group {n}");
+    json!({
+        "object": "directory_group_role_mapping", "id": mock_id("dgrm", n),
+        "directory_id": directory, "scim_directory_id": directory,
+        "directory_group_id": group, "scim_group_id": group,
+        "directory_group_display_name": name, "scim_group_display_name": name,
+        "role": role, "precedence": n + 1, "created_at": at, "updated_at": at,
+    })
+}

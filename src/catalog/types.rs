@@ -260,7 +260,7 @@ pub enum Put {
     Action(&'static [&'static str; 2]),
     /// UPDATE of a credit balance, in cents: one `POST {row}` of the difference from the
     /// balance the scan read (the rowid's last part), as an increase or a decrease, with an
-    /// idempotency key of the payer, both balances and the statement's start.
+    /// idempotency key of the payer, the balance read, the change and the statement's start.
     Credit,
     /// Refused, for this reason: a change Clerk's API can make, but not as SET says.
     Refused(&'static str),

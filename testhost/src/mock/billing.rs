@@ -1,6 +1,7 @@
 //! Billing reads: plans, prices, subscription items, statements and payment attempts.
 
 use super::api::{body, clerk_param_error, form_error, now_ms, time_field, Fields, Resp, Q};
+use super::dataset::Dataset;
 use super::lists::{all_indexes, array_or_envelope, paged_envelope, sort_by_path};
 use super::records::{get_str, mock_id, money};
 use super::store::Data;
@@ -177,8 +178,7 @@ pub(crate) fn extend_free_trial(data: &mut Data, id: &str, text: &str) -> Result
 /// balance, null when it never had credits; 404 for an unknown payer.
 pub(crate) fn credits(sh: &Data, payer: &str) -> Resp {
     let d = &sh.dataset;
-    let known = d.user_index(payer).is_some() || Data::find(&d.organizations, payer).is_some();
-    if !known {
+    if !is_payer(d, payer) {
         return Resp::not_found();
     }
     let balance = d
@@ -199,7 +199,7 @@ const CREDIT_ADJUST: Fields =
 pub(crate) fn adjust_credits(data: &mut Data, payer: &str, text: &str) -> Result<Resp, Resp> {
     let map = body(text, &CREDIT_ADJUST, true)?;
     let d = &mut data.dataset;
-    if d.user_index(payer).is_none() && Data::find(&d.organizations, payer).is_none() {
+    if !is_payer(d, payer) {
         return Err(Resp::not_found());
     }
     let amount = map["amount"].as_i64().filter(|a| *a > 0).ok_or_else(|| {
@@ -249,4 +249,9 @@ pub(crate) fn adjust_credits(data: &mut Data, payer: &str, text: &str) -> Result
     });
     d.credit_ledger.push((key, entry.clone(), request));
     Ok(Resp::ok(entry.to_string()))
+}
+
+/// Whether `id` is a user or an organization, the payers credits belong to.
+fn is_payer(d: &Dataset, id: &str) -> bool {
+    d.user_index(id).is_some() || Data::find(&d.organizations, id).is_some()
 }

@@ -106,7 +106,7 @@ pub(crate) fn update_machine(data: &mut Data, id: &str, text: &str) -> Result<Re
     update_in(&mut data.dataset.machines, id, text, &MACHINE_UPDATE)
 }
 
-const M2M_REVOKE: Fields = Fields(&["revocation_reason"]);
+const REVOKE: Fields = Fields(&["revocation_reason"]);
 
 /// `POST /m2m_tokens/{id}/revoke`, `POST /api_keys/{id}/revoke`: the spec requires a JSON
 /// body (`revocation_reason` is optional), so an empty one is refused as malformed.
@@ -120,7 +120,7 @@ pub(crate) fn revoke_in(list: &mut [Value], id: &str, text: &str) -> Result<Resp
             None,
         ));
     }
-    let map = body(text, &M2M_REVOKE, true)?;
+    let map = body(text, &REVOKE, true)?;
     let i = Data::find(list, id).ok_or_else(Resp::not_found)?;
     list[i]["revoked"] = json!(true);
     list[i]["revocation_reason"] = map.get("revocation_reason").cloned().unwrap_or(Value::Null);
